@@ -1,0 +1,285 @@
+//! Pairwise comparison of two claims: are they about the same fact, and do they agree?
+
+use strsim::jaro_winkler;
+
+use crate::claims::{shingle_hash, Claim, Comparison, ValueKind};
+use crate::config::AgreementConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Relation {
+    Supports,
+    Contradicts,
+    /// The same text, copied: counts as support, but not as an independent voice.
+    Copies,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Supports => "supports",
+            Relation::Contradicts => "contradicts",
+            Relation::Copies => "copies",
+        }
+    }
+}
+
+/// Shingle size for claim-level copy detection: short, since claims are one clause.
+const CLAIM_SHINGLE_WORDS: usize = 3;
+
+/// Identical word sequences at least this long are a copy even between articles that
+/// are not copies overall (a lifted paragraph); shorter ones may be a shared quote.
+const VERBATIM_MIN_WORDS: usize = 12;
+
+/// Frame similarity in [0, 1] and the relation, or `None` for unrelated claims.
+/// `articles_copied` says whether the two claims' articles share long passages.
+pub fn compare(
+    a: &Claim,
+    b: &Claim,
+    articles_copied: bool,
+    config: &AgreementConfig,
+) -> Option<(Relation, f64)> {
+    let verbatim = a.word_hashes.len() >= VERBATIM_MIN_WORDS && a.word_hashes == b.word_hashes;
+    if verbatim
+        || (articles_copied
+            && shingle_jaccard(&a.word_hashes, &b.word_hashes) >= config.copy_claim_similarity)
+    {
+        return Some((Relation::Copies, 1.0));
+    }
+    let entities = entity_similarity(&a.entities, &b.entities, config.fuzzy_name_threshold);
+    if entities == 0.0 {
+        return None;
+    }
+    let terms = set_similarity(&a.terms, &b.terms);
+    let weights = config.entity_weight + config.term_weight;
+    let mut similarity = (config.entity_weight * entities + config.term_weight * terms) / weights;
+    let values = compare_values(a, b, config.number_tolerance);
+    // Shared names alone do not make two claims one fact: "the bridge will cost $120
+    // million" and "the bridge was closed" name the same bridge and say different
+    // things. They must also share content, or state the same kind of figure.
+    let shares_figure = values.agreeing > 0 || values.specific_slots > 0;
+    if terms < config.min_term_similarity && !shares_figure {
+        return None;
+    }
+    if shares_figure {
+        similarity = (similarity + config.shared_value_bonus).min(1.0);
+    }
+    if similarity < config.match_threshold {
+        return None;
+    }
+    let relation = if values.conflicting > 0 || a.polarity != b.polarity {
+        Relation::Contradicts
+    } else {
+        Relation::Supports
+    };
+    Some((relation, similarity))
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct ValueAgreement {
+    /// Kinds (with unit) on which the claims state the same value.
+    agreeing: usize,
+    /// Kinds (with unit) on which they state only different values.
+    conflicting: usize,
+    /// Money, percentage or count slots both claims fill, agreeing or not: two
+    /// statements of what one thing cost are about the same fact even when the amounts
+    /// differ. Years and dates are too common to say as much.
+    specific_slots: usize,
+}
+
+fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
+    let mut result = ValueAgreement::default();
+    let mut seen: Vec<(ValueKind, &str)> = Vec::new();
+    for va in &a.values {
+        let slot = (va.kind, va.unit.as_str());
+        if seen.contains(&slot) {
+            continue;
+        }
+        seen.push(slot);
+        let comparisons: Vec<Comparison> = a
+            .values
+            .iter()
+            .filter(|v| (v.kind, v.unit.as_str()) == slot)
+            .flat_map(|v| b.values.iter().map(move |w| v.compare(w, tolerance)))
+            .collect();
+        let specific = matches!(
+            slot.0,
+            ValueKind::Money | ValueKind::Percent | ValueKind::Count
+        );
+        if specific && b.values.iter().any(|w| (w.kind, w.unit.as_str()) == slot) {
+            result.specific_slots += 1;
+        }
+        if comparisons.contains(&Comparison::Agree) {
+            result.agreeing += 1;
+        } else if comparisons.contains(&Comparison::Conflict) {
+            result.conflicting += 1;
+        }
+    }
+    result
+}
+
+/// Share of names on either side that the other side also names. Two names match when
+/// equal, when one's words are a subset of the other's ("erdogan" and "recep tayyip
+/// erdogan"), or when Jaro-Winkler similarity reaches `threshold` (spelling variants).
+pub fn entity_similarity(a: &[String], b: &[String], threshold: f64) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let matches = |x: &String, ys: &[String]| ys.iter().any(|y| names_match(x, y, threshold));
+    let matched =
+        a.iter().filter(|x| matches(x, b)).count() + b.iter().filter(|y| matches(y, a)).count();
+    matched as f64 / (a.len() + b.len()) as f64
+}
+
+fn names_match(x: &str, y: &str, threshold: f64) -> bool {
+    if x == y {
+        return true;
+    }
+    let subset = |short: &str, long: &str| {
+        let long_words: Vec<&str> = long.split(' ').collect();
+        short.split(' ').all(|w| long_words.contains(&w))
+    };
+    subset(x, y) || subset(y, x) || jaro_winkler(x, y) >= threshold
+}
+
+/// Mean of Dice and overlap coefficients over two sorted, deduplicated lists: Dice
+/// alone punishes a long sentence that restates a short one.
+pub fn set_similarity(a: &[String], b: &[String]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let common = sorted_intersection(a, b);
+    let dice = 2.0 * common as f64 / (a.len() + b.len()) as f64;
+    let overlap = common as f64 / a.len().min(b.len()) as f64;
+    (dice + overlap) / 2.0
+}
+
+fn sorted_intersection<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
+}
+
+fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
+    let shingles = |words: &[u64]| {
+        let mut s: Vec<u64> = if words.len() < CLAIM_SHINGLE_WORDS {
+            vec![shingle_hash(words)]
+        } else {
+            words
+                .windows(CLAIM_SHINGLE_WORDS)
+                .map(shingle_hash)
+                .collect()
+        };
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
+    let (sa, sb) = (shingles(a), shingles(b));
+    let common = sorted_intersection(&sa, &sb);
+    common as f64 / (sa.len() + sb.len() - common).max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::ClaimExtractor;
+    use crate::config::Config;
+
+    fn claim(text: &str) -> Claim {
+        let config = Config::builtin();
+        let extracted = ClaimExtractor::new(&config).extract("t", "test-outlet", text);
+        extracted
+            .claims
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no claim in {text:?}"))
+    }
+
+    fn relation(a: &str, b: &str) -> Option<Relation> {
+        let config = Config::builtin();
+        compare(&claim(a), &claim(b), false, &config.agreement).map(|(r, _)| r)
+    }
+
+    #[test]
+    fn paraphrases_support() {
+        assert_eq!(
+            relation(
+                "Repairs to the Alder River Bridge will cost $48 million, the state said.",
+                "The state estimates that fixing the Alder River Bridge will cost $48 million."
+            ),
+            Some(Relation::Supports)
+        );
+    }
+
+    #[test]
+    fn conflicting_amounts_contradict() {
+        assert_eq!(
+            relation(
+                "Repairs to the Alder River Bridge will cost $48 million.",
+                "Repairs to the Alder River Bridge will cost a staggering $120 million."
+            ),
+            Some(Relation::Contradicts)
+        );
+    }
+
+    #[test]
+    fn conflicting_years_contradict() {
+        assert_eq!(
+            relation(
+                "The Alder River Bridge was built in 1962.",
+                "The Alder River Bridge was built in 1975."
+            ),
+            Some(Relation::Contradicts)
+        );
+    }
+
+    #[test]
+    fn opposite_polarity_contradicts() {
+        assert_eq!(
+            relation(
+                "Mayor Lena Ortiz signed the Kesterfield budget on Wednesday.",
+                "Mayor Lena Ortiz did not sign the Kesterfield budget."
+            ),
+            Some(Relation::Contradicts)
+        );
+    }
+
+    #[test]
+    fn different_facts_about_one_subject_are_unrelated() {
+        assert_eq!(
+            relation(
+                "Repairs to the Alder River Bridge will cost $48 million.",
+                "The Alder River Bridge carried 30,000 cars a day before inspectors closed it."
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn names_match_by_subset_and_spelling() {
+        assert!(names_match("erdogan", "recep tayyip erdogan", 0.92));
+        assert!(names_match("jose nunez", "jose nunez", 0.92));
+        assert!(names_match("lena ortiz", "lena ortis", 0.92));
+        assert!(!names_match("marston", "kesterfield", 0.92));
+    }
+
+    #[test]
+    fn copied_text_between_copied_articles_is_a_copy() {
+        let config = Config::builtin();
+        let text =
+            "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base.";
+        assert_eq!(
+            compare(&claim(text), &claim(text), true, &config.agreement).map(|(r, _)| r),
+            Some(Relation::Copies)
+        );
+    }
+}

@@ -1,0 +1,437 @@
+//! Stage 3: which claims from different outlets are about the same fact, whether they
+//! agree, and how many independent voices stand behind each.
+//!
+//! Candidate pairs come from an inverted index on rare keys (entities, surnames, key
+//! terms), never from all pairs: a key held by more than `max_key_claims` claims
+//! proposes nothing, so the work per claim is bounded and matching stays
+//! sub-quadratic. Copies are found the same way, over sampled word shingles of whole
+//! articles. Facts are the connected groups of related claims; values within a fact
+//! are the groups connected by support.
+
+mod compare;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::claims::Claim;
+use crate::config::AgreementConfig;
+pub use compare::{compare, entity_similarity, set_similarity, Relation};
+
+/// What the agreement stage needs to know about the corpus besides the claims.
+pub struct Corpus<'a> {
+    pub claims: &'a [Claim],
+    /// Article index of each claim.
+    pub claim_article: &'a [usize],
+    /// Outlet index of each article.
+    pub article_outlet: &'a [usize],
+    /// Sampled word shingles of each article.
+    pub article_shingles: &'a [Vec<u64>],
+    /// Outlet names, by outlet index.
+    pub outlets: &'a [String],
+}
+
+/// A related pair of claims; `a < b`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub a: usize,
+    pub b: usize,
+    pub relation: Relation,
+    pub similarity: f64,
+}
+
+/// Claims about one thing, and the competing values they state.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub id: String,
+    /// Claim indices, ascending.
+    pub claims: Vec<usize>,
+    /// Claim indices per candidate value; each group supports itself and contradicts
+    /// the others. Ordered by first claim.
+    pub values: Vec<Vec<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    /// Sorted by (a, b).
+    pub evidence: Vec<Evidence>,
+    /// Article pairs (lower index first) that share long verbatim passages.
+    pub copied_articles: Vec<(usize, usize)>,
+    /// Sorted by id.
+    pub facts: Vec<Fact>,
+    pub claim_fact: Vec<usize>,
+    /// Index into the claim's fact's `values`.
+    pub claim_value: Vec<usize>,
+    /// Index into `voices`.
+    pub claim_voice: Vec<usize>,
+    /// Voice names, sorted: "origin:bloomberg", "copy:metro-daily", "outlet:daily-buzz".
+    pub voices: Vec<String>,
+}
+
+pub fn analyze(corpus: &Corpus, config: &AgreementConfig) -> Agreement {
+    let copied_articles = copied_article_pairs(corpus, config);
+    let evidence = related_pairs(corpus, &copied_articles, config);
+    let claim_count = corpus.claims.len();
+
+    let mut fact_sets = DisjointSets::new(claim_count);
+    let mut value_sets = DisjointSets::new(claim_count);
+    let mut copy_sets = DisjointSets::new(claim_count);
+    for edge in &evidence {
+        fact_sets.union(edge.a, edge.b);
+        if edge.relation != Relation::Contradicts {
+            value_sets.union(edge.a, edge.b);
+        }
+        if edge.relation == Relation::Copies {
+            copy_sets.union(edge.a, edge.b);
+        }
+    }
+
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for claim in 0..claim_count {
+        members
+            .entry(fact_sets.find(claim))
+            .or_default()
+            .push(claim);
+    }
+    let mut facts: Vec<Fact> = members
+        .into_values()
+        .map(|claims| {
+            let mut values: Vec<Vec<usize>> = Vec::new();
+            let mut value_of_root: HashMap<usize, usize> = HashMap::new();
+            for &claim in &claims {
+                let root = value_sets.find(claim);
+                let index = *value_of_root.entry(root).or_insert_with(|| {
+                    values.push(Vec::new());
+                    values.len() - 1
+                });
+                values[index].push(claim);
+            }
+            let id = fact_id(corpus, &claims);
+            Fact { id, claims, values }
+        })
+        .collect();
+    facts.sort_by(|x, y| x.id.cmp(&y.id));
+
+    let mut claim_fact = vec![0; claim_count];
+    let mut claim_value = vec![0; claim_count];
+    for (fact_index, fact) in facts.iter().enumerate() {
+        for (value_index, group) in fact.values.iter().enumerate() {
+            for &claim in group {
+                claim_fact[claim] = fact_index;
+                claim_value[claim] = value_index;
+            }
+        }
+    }
+
+    let (voices, claim_voice) = voices(corpus, &mut copy_sets);
+    Agreement {
+        evidence,
+        copied_articles,
+        facts,
+        claim_fact,
+        claim_value,
+        claim_voice,
+        voices,
+    }
+}
+
+/// A fact is named after its smallest claim id, so its id only changes when that claim
+/// leaves it.
+fn fact_id(corpus: &Corpus, claims: &[usize]) -> String {
+    let smallest = claims
+        .iter()
+        .map(|&c| corpus.claims[c].id.as_str())
+        .min()
+        .unwrap_or_default();
+    format!("f{:016x}", xxh3_64(smallest.as_bytes()))
+}
+
+/// Who really speaks for each claim. A claim attributed to an origin speaks for that
+/// origin, whichever outlet printed it; copies of one text speak as one voice, named
+/// after the first outlet (by name) that carries it; anything else speaks for its
+/// outlet.
+fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<usize>) {
+    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
+    let mut copy_outlet: HashMap<usize, &str> = HashMap::new();
+    let mut copy_size: HashMap<usize, usize> = HashMap::new();
+    for claim in 0..corpus.claims.len() {
+        let root = copy_sets.find(claim);
+        let name = corpus.outlets[outlet_of(claim)].as_str();
+        let entry = copy_outlet.entry(root).or_insert(name);
+        if name < *entry {
+            *entry = name;
+        }
+        *copy_size.entry(root).or_default() += 1;
+    }
+    let names: Vec<String> = (0..corpus.claims.len())
+        .map(|claim| {
+            let root = copy_sets.find(claim);
+            match &corpus.claims[claim].attribution {
+                Some(origin) => format!("origin:{origin}"),
+                None if copy_size[&root] > 1 => format!("copy:{}", copy_outlet[&root]),
+                None => format!("outlet:{}", corpus.outlets[outlet_of(claim)]),
+            }
+        })
+        .collect();
+    let mut voices = names.clone();
+    voices.sort();
+    voices.dedup();
+    let claim_voice = names
+        .iter()
+        .map(|name| voices.binary_search(name).expect("voice listed"))
+        .collect();
+    (voices, claim_voice)
+}
+
+/// Article pairs from different outlets sharing at least `copy_min_shared_shingles`
+/// sampled shingles.
+fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize, usize)> {
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (article, shingles) in corpus.article_shingles.iter().enumerate() {
+        for &shingle in shingles {
+            postings.entry(shingle).or_default().push(article);
+        }
+    }
+    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
+    for articles in postings.values() {
+        if articles.len() < 2 || articles.len() > config.max_key_claims {
+            continue;
+        }
+        for (i, &a) in articles.iter().enumerate() {
+            for &b in &articles[i + 1..] {
+                if corpus.article_outlet[a] != corpus.article_outlet[b] {
+                    *shared.entry((a.min(b), a.max(b))).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = shared
+        .into_iter()
+        .filter(|&(_, count)| count >= config.copy_min_shared_shingles)
+        .map(|(pair, _)| pair)
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+/// Keys a claim is indexed under: its names, the last word of multi-word names
+/// ("erdogan" for "recep tayyip erdogan"), and its key terms.
+fn blocking_keys(claim: &Claim) -> Vec<u64> {
+    let mut keys: Vec<u64> = Vec::new();
+    for entity in &claim.entities {
+        keys.push(xxh3_64(format!("e:{entity}").as_bytes()));
+        if let Some((_, last)) = entity.rsplit_once(' ') {
+            keys.push(xxh3_64(format!("e:{last}").as_bytes()));
+        }
+    }
+    for term in &claim.terms {
+        keys.push(xxh3_64(format!("t:{term}").as_bytes()));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+fn related_pairs(
+    corpus: &Corpus,
+    copied_articles: &[(usize, usize)],
+    config: &AgreementConfig,
+) -> Vec<Evidence> {
+    let claims = corpus.claims;
+    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
+    let keys: Vec<Vec<u64>> = claims.par_iter().map(blocking_keys).collect();
+    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (claim, claim_keys) in keys.iter().enumerate() {
+        for &key in claim_keys {
+            postings.entry(key).or_default().push(claim);
+        }
+    }
+    postings.retain(|_, claims| claims.len() >= 2 && claims.len() <= config.max_key_claims);
+
+    (0..claims.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for key in &keys[a] {
+                for &b in postings.get(key).into_iter().flatten() {
+                    if b > a && outlet_of(a) != outlet_of(b) {
+                        *shared.entry(b).or_default() += 1;
+                    }
+                }
+            }
+            let mut candidates: Vec<usize> = shared
+                .into_iter()
+                .filter(|&(_, count)| count >= config.min_shared_keys)
+                .map(|(b, _)| b)
+                .collect();
+            candidates.sort_unstable();
+            candidates.into_iter().filter_map(move |b| {
+                let (article_a, article_b) = (corpus.claim_article[a], corpus.claim_article[b]);
+                let pair = (article_a.min(article_b), article_a.max(article_b));
+                let copied = copied_articles.binary_search(&pair).is_ok();
+                compare(&claims[a], &claims[b], copied, config).map(|(relation, similarity)| {
+                    Evidence {
+                        a,
+                        b,
+                        relation,
+                        similarity,
+                    }
+                })
+            })
+        })
+        .collect()
+}
+
+/// Union-find with path halving. Twenty lines did not justify a graph crate.
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(size: usize) -> Self {
+        DisjointSets {
+            parent: (0..size).collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    /// Joins two sets; the smaller root becomes the root, so roots do not depend on
+    /// the order edges arrive in.
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (low, high) = (ra.min(rb), ra.max(rb));
+            self.parent[high] = low;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::ClaimExtractor;
+    use crate::config::Config;
+
+    /// Builds a corpus of one-article-per-outlet texts and analyses it.
+    fn analyse(articles: &[(&str, &str)]) -> (Vec<Claim>, Vec<usize>, Agreement) {
+        let config = Config::builtin();
+        let extractor = ClaimExtractor::new(&config);
+        let mut claims = Vec::new();
+        let mut claim_article = Vec::new();
+        let mut shingles = Vec::new();
+        let mut outlets = Vec::new();
+        for (index, (outlet, text)) in articles.iter().enumerate() {
+            let extracted = extractor.extract(&format!("{outlet}/{index}"), outlet, text);
+            claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
+            claims.extend(extracted.claims);
+            shingles.push(extracted.shingles);
+            outlets.push(outlet.to_string());
+        }
+        let article_outlet: Vec<usize> = (0..articles.len()).collect();
+        let corpus = Corpus {
+            claims: &claims,
+            claim_article: &claim_article,
+            article_outlet: &article_outlet,
+            article_shingles: &shingles,
+            outlets: &outlets,
+        };
+        let agreement = analyze(&corpus, &config.agreement);
+        (claims, claim_article, agreement)
+    }
+
+    const WIRE: &str = "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base, the carrier said on Monday. \
+        The reductions take effect in June and fall mostly on mechanics and ground crews at the Elmstead hangars. \
+        Chief executive Paula Grant told staff the regional routes had lost money for three straight years.";
+
+    #[test]
+    fn syndicated_copies_share_one_voice() {
+        let (claims, _, agreement) =
+            analyse(&[("metro", WIRE), ("coastal", WIRE), ("valley", WIRE)]);
+        assert_eq!(agreement.copied_articles, vec![(0, 1), (0, 2), (1, 2)]);
+        let jobs: Vec<usize> = (0..claims.len())
+            .filter(|&c| claims[c].text.contains("1,200 jobs"))
+            .collect();
+        assert_eq!(jobs.len(), 3);
+        let voices: Vec<&str> = jobs
+            .iter()
+            .map(|&c| agreement.voices[agreement.claim_voice[c]].as_str())
+            .collect();
+        assert_eq!(voices, vec!["copy:coastal"; 3]);
+        assert!(agreement
+            .evidence
+            .iter()
+            .any(|e| e.relation == Relation::Copies));
+    }
+
+    #[test]
+    fn same_origin_is_one_voice_and_independent_reports_are_not() {
+        let (claims, _, agreement) = analyse(&[
+            ("metro", "Drayton Pharma is in talks to buy Belcourt Labs for $2.1 billion, Bloomberg reported."),
+            ("coastal", "Drayton Pharma could pay $2.1 billion for Belcourt Labs, according to Bloomberg."),
+            ("ledger", "Drayton Pharma has held talks to acquire Belcourt Labs for $2.1 billion, our reporters learned."),
+        ]);
+        assert_eq!(claims.len(), 3);
+        let voice = |c: usize| agreement.voices[agreement.claim_voice[c]].as_str();
+        assert_eq!(voice(0), "origin:bloomberg");
+        assert_eq!(voice(1), "origin:bloomberg");
+        assert_eq!(voice(2), "outlet:ledger");
+        assert_eq!(agreement.facts.len(), 1);
+        assert_eq!(agreement.facts[0].values.len(), 1);
+    }
+
+    #[test]
+    fn contradicting_values_form_separate_groups_of_one_fact() {
+        let (_, _, agreement) = analyse(&[
+            ("harbor", "Repairs to the Alder River Bridge will cost $48 million, the state transportation department said."),
+            ("gazette", "The state transportation department put the cost of repairing the Alder River Bridge at $48 million."),
+            ("buzz", "Repairing the Alder River Bridge will cost taxpayers $120 million, insiders say."),
+        ]);
+        assert_eq!(agreement.facts.len(), 1);
+        let fact = &agreement.facts[0];
+        assert_eq!(fact.values, vec![vec![0, 1], vec![2]]);
+        assert!(agreement
+            .evidence
+            .iter()
+            .any(|e| (e.a, e.b, e.relation) == (0, 2, Relation::Contradicts)));
+    }
+
+    #[test]
+    fn same_outlet_pairs_are_never_compared() {
+        let config = Config::builtin();
+        let extractor = ClaimExtractor::new(&config);
+        let text = "Repairs to the Alder River Bridge will cost $48 million, the state said.";
+        let a = extractor.extract("x/1", "x", text);
+        let b = extractor.extract("x/2", "x", text);
+        let claims: Vec<Claim> = a.claims.into_iter().chain(b.claims).collect();
+        let corpus = Corpus {
+            claims: &claims,
+            claim_article: &[0, 1],
+            article_outlet: &[0, 0],
+            article_shingles: &[a.shingles, b.shingles],
+            outlets: &["x".to_string()],
+        };
+        let agreement = analyze(&corpus, &config.agreement);
+        assert!(agreement.evidence.is_empty());
+        assert_eq!(agreement.facts.len(), 2);
+    }
+
+    #[test]
+    fn disjoint_set_roots_are_order_independent() {
+        let mut forward = DisjointSets::new(4);
+        forward.union(3, 2);
+        forward.union(2, 1);
+        let mut backward = DisjointSets::new(4);
+        backward.union(1, 2);
+        backward.union(2, 3);
+        assert_eq!(forward.find(3), 1);
+        assert_eq!(backward.find(3), 1);
+    }
+}

@@ -1,0 +1,754 @@
+//! Stage 2: checkable claims out of tokenized sentences.
+//!
+//! A claim is a clause that names something (an entity) and says something checkable
+//! about it (a typed value, a second entity, or enough key terms). Each claim carries
+//! what the agreement stage compares (entities, stemmed terms, typed values), and what
+//! the score stage weighs (polarity, hedging, attribution). Extraction is a pure
+//! function of one article and the config, so its output can be cached per article.
+
+mod cues;
+mod values;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::config::{Config, FurniturePattern};
+use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
+pub use cues::CueKind;
+use cues::{CueMatcher, CueSpan};
+pub use values::{Comparison, Value, ValueKind};
+
+/// One checkable statement from one article.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claim {
+    /// Stable hash of the article key and the claim's byte span.
+    pub id: String,
+    /// Byte range of the claim in the article's normalised text.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Canonical entity names (folded, aliases applied), sorted.
+    pub entities: Vec<String>,
+    /// Stemmed key terms, sorted.
+    pub terms: Vec<String>,
+    pub values: Vec<Value>,
+    pub polarity: Polarity,
+    /// The hedging cue, if any ("reportedly", "could").
+    pub hedge: Option<String>,
+    /// Who the claim is attributed to ("bloomberg"), if anyone other than the outlet.
+    pub attribution: Option<String>,
+    /// Hashes of the claim's folded words, in order, for verbatim-copy detection.
+    pub word_hashes: Vec<u64>,
+    /// Hash of the folded line the claim came from, for repeated-line furniture.
+    pub line_hash: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Polarity {
+    Affirmed,
+    Negated,
+}
+
+impl Polarity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::Affirmed => "affirmed",
+            Polarity::Negated => "negated",
+        }
+    }
+}
+
+/// What one article yielded, and what it dropped.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ArticleClaims {
+    pub claims: Vec<Claim>,
+    /// Sentences on lines that matched a furniture pattern.
+    pub dropped_furniture: usize,
+    /// Sentences with nothing checkable (opinion, colour, questions, fragments).
+    pub dropped_uncheckable: usize,
+    /// Hashes of every distinct line, for finding lines an outlet repeats everywhere.
+    pub line_hashes: Vec<u64>,
+    /// Sampled hashes of word shingles over the whole article, for copy detection.
+    pub shingles: Vec<u64>,
+}
+
+/// Extracts claims; holds the cue matchers built once from the lexicons.
+pub struct ClaimExtractor<'c> {
+    tokenizer: Tokenizer<'c>,
+    cues: CueMatcher,
+}
+
+/// Shingles are sampled by hash value (one in `SHINGLE_SAMPLE`): identical passages
+/// keep identical samples, and the index stays a quarter of the size.
+const SHINGLE_SAMPLE: u64 = 4;
+
+/// Connectors allowed inside a multi-word name: "Bank of England", "Ahmad bin Said".
+const NAME_CONNECTORS: &[&str] = &[
+    "of", "de", "del", "da", "van", "von", "al", "bin", "la", "le", "du",
+];
+
+impl<'c> ClaimExtractor<'c> {
+    pub fn new(config: &'c Config) -> Self {
+        ClaimExtractor {
+            tokenizer: Tokenizer::new(config),
+            cues: CueMatcher::new(&config.lexicons),
+        }
+    }
+
+    pub fn tokenizer(&self) -> &Tokenizer<'c> {
+        &self.tokenizer
+    }
+
+    /// Tokenizes `text` and extracts its claims. `article_key` seeds the claim ids;
+    /// `outlet` is never an attribution of its own claims.
+    pub fn extract(&self, article_key: &str, outlet: &str, text: &str) -> ArticleClaims {
+        self.extract_with_title(article_key, outlet, None, text)
+    }
+
+    /// As `extract`; the headline, when known, helps tell what the article is about.
+    pub fn extract_with_title(
+        &self,
+        article_key: &str,
+        outlet: &str,
+        title: Option<&str>,
+        text: &str,
+    ) -> ArticleClaims {
+        let doc = self.tokenizer.tokenize(text);
+        let title_doc = title.map(|t| self.tokenizer.tokenize(t));
+        self.extract_doc(article_key, outlet, title_doc.as_ref(), &doc)
+    }
+
+    fn extract_doc(
+        &self,
+        article_key: &str,
+        outlet: &str,
+        title: Option<&Doc>,
+        doc: &Doc,
+    ) -> ArticleClaims {
+        let mut out = ArticleClaims::default();
+        let furniture_lines: Vec<bool> = doc
+            .lines
+            .iter()
+            .map(|&(s, e)| self.is_furniture_line(&doc.text[s..e]))
+            .collect();
+        let line_hashes: Vec<u64> = doc
+            .lines
+            .iter()
+            .map(|&(s, e)| xxh3_64(fold(&doc.text[s..e]).as_bytes()))
+            .collect();
+        let mut distinct_lines = line_hashes.clone();
+        distinct_lines.sort_unstable();
+        distinct_lines.dedup();
+        out.line_hashes = distinct_lines;
+        out.shingles = self.article_shingles(doc);
+
+        let capitalized_mid_sentence = capitalized_inside_sentences(doc);
+        let own_outlet = fold(outlet);
+        let mut drafts: Vec<(usize, Draft)> = Vec::new();
+        let mut dateline_origin = None;
+        for (index, sentence) in doc.sentences.iter().enumerate() {
+            if furniture_lines[sentence.line] {
+                out.dropped_furniture += 1;
+                continue;
+            }
+            let dateline = dateline(doc, sentence);
+            if dateline_origin.is_none() {
+                dateline_origin = dateline.as_ref().and_then(|d| d.origin.clone());
+            }
+            let body_start = dateline.map_or(0, |d| d.end);
+            let context = SentenceContext {
+                doc,
+                sentence,
+                body_start,
+                capitalized_mid_sentence: &capitalized_mid_sentence,
+                own_outlet: &own_outlet,
+            };
+            let before = drafts.len();
+            for (first, last) in clauses(doc, sentence, body_start) {
+                if let Some(draft) = self.draft(&context, first, last) {
+                    drafts.push((index, draft));
+                }
+            }
+            if drafts.len() == before {
+                out.dropped_uncheckable += 1;
+            }
+        }
+        let title_names = title
+            .map(|t| self.title_names(t, &own_outlet))
+            .unwrap_or_default();
+        let topics = topic_entities(&drafts, &title_names);
+        let mut kept_sentences = std::collections::BTreeSet::new();
+        for (index, draft) in drafts {
+            let sentence = &doc.sentences[index];
+            if let Some(mut claim) = self.finish(draft, &topics, dateline_origin.as_deref()) {
+                claim.id = claim_id(article_key, claim.start, claim.end);
+                claim.line_hash = line_hashes[sentence.line];
+                out.claims.push(claim);
+                kept_sentences.insert(index);
+            } else if !kept_sentences.contains(&index) {
+                out.dropped_uncheckable += 1;
+            }
+        }
+        out
+    }
+
+    fn is_furniture_line(&self, line: &str) -> bool {
+        let folded_words: Vec<String> = line.split_whitespace().map(fold).collect();
+        let folded_line = folded_words.join(" ");
+        let patterns = &self.tokenizer.config().lexicons.furniture;
+        let matched = patterns.iter().any(|pattern| match pattern {
+            FurniturePattern::Prefix(p) => folded_line.starts_with(p.as_str()),
+            FurniturePattern::Suffix(p) => folded_line.ends_with(p.as_str()),
+            FurniturePattern::Contains(p) => contains_words(&folded_line, p),
+        });
+        // A line closing on a credit in parentheses with a slash is a photo caption:
+        // "... on Monday. (Harbor Times/J. Reyes)".
+        let credit = line
+            .trim_end()
+            .strip_suffix(')')
+            .and_then(|rest| rest.rsplit_once('('))
+            .is_some_and(|(_, credit)| credit.contains('/') && credit.len() < 60);
+        matched || credit
+    }
+
+    fn article_shingles(&self, doc: &Doc) -> Vec<u64> {
+        let k = self.tokenizer.config().agreement.copy_shingle_words;
+        let words: Vec<u64> = doc
+            .sentences
+            .iter()
+            .flat_map(|s| s.tokens.iter().map(|t| xxh3_64(t.folded.as_bytes())))
+            .collect();
+        let mut shingles: Vec<u64> = words
+            .windows(k)
+            .map(shingle_hash)
+            .filter(|h| h % SHINGLE_SAMPLE == 0)
+            .collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        shingles
+    }
+
+    /// Reads names, values, cues and attribution of clause tokens `first..last`.
+    fn draft(&self, context: &SentenceContext, first: usize, last: usize) -> Option<Draft> {
+        let config = self.tokenizer.config();
+        let SentenceContext { doc, sentence, .. } = *context;
+        let tokens = &sentence.tokens[first..last];
+        if tokens.len() < config.claims.min_words || tokens.len() > config.claims.max_words {
+            return None;
+        }
+        let start = tokens[0].start;
+        let end = clause_end(sentence, last);
+        let text = doc.text[start..end].trim().to_string();
+        if text.ends_with('?') || text.ends_with("?\"") || text.ends_with("?”") {
+            return None;
+        }
+        let parsed = values::parse(doc, tokens, &config.lexicons.numbers, &self.tokenizer);
+        let cue_spans = self.cues.find(tokens, &parsed.consumed);
+        let names = self.names(context, first, tokens, &parsed.consumed);
+        let attribution = self.attribution(tokens, &cue_spans, &names, context.own_outlet);
+
+        let own_words: Vec<&str> = context.own_outlet.split([' ', '-']).collect();
+        let mut entities: Vec<String> = names
+            .iter()
+            .filter(|name| Some(name.index) != attribution.as_ref().map(|a| a.name_index))
+            // "the Buzz has learned" names the outlet itself, not what the claim is about.
+            .filter(|name| !name.canonical.split(' ').all(|w| own_words.contains(&w)))
+            .map(|name| name.canonical.clone())
+            .collect();
+        entities.sort();
+        entities.dedup();
+
+        let mut in_name = vec![false; tokens.len()];
+        for name in &names {
+            in_name[name.first..name.last]
+                .iter_mut()
+                .for_each(|f| *f = true);
+        }
+        let mut in_cue = vec![false; tokens.len()];
+        for cue in &cue_spans {
+            in_cue[cue.first..cue.last]
+                .iter_mut()
+                .for_each(|f| *f = true);
+        }
+        let lex = &config.lexicons;
+        let mut terms: Vec<String> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| {
+                !in_name[*i]
+                    && !in_cue[*i]
+                    && !parsed.consumed[*i]
+                    && t.folded
+                        .chars()
+                        .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                    && t.folded.chars().count() >= 2
+                    && !lex.stopwords.contains(&t.folded)
+                    && !lex.attribution_verbs.contains(&t.folded)
+            })
+            .map(|(_, t)| self.tokenizer.stem(&t.folded))
+            .chain(
+                names
+                    .iter()
+                    .flat_map(|n| n.titles.iter().map(|t| self.tokenizer.stem(t))),
+            )
+            .collect();
+        terms.sort();
+        terms.dedup();
+
+        let scope = negation_scope(doc, tokens);
+        let negations = cue_spans
+            .iter()
+            .filter(|c| matches!(c.kind, CueKind::Negation | CueKind::Denial) && c.first < scope)
+            .count();
+        let polarity = if negations % 2 == 1 {
+            Polarity::Negated
+        } else {
+            Polarity::Affirmed
+        };
+        let hedge = cue_spans
+            .iter()
+            .find(|c| c.kind == CueKind::Hedge)
+            .map(|c| c.text(tokens));
+        Some(Draft(Claim {
+            id: String::new(),
+            start,
+            end,
+            text,
+            entities,
+            terms,
+            values: parsed.values,
+            polarity,
+            hedge,
+            attribution: attribution.map(|a| a.origin),
+            word_hashes: tokens
+                .iter()
+                .map(|t| xxh3_64(t.folded.as_bytes()))
+                .collect(),
+            line_hash: 0,
+        }))
+    }
+
+    /// Adds the article's context to a draft and keeps it if it is checkable. A clause
+    /// that names nothing but states a typed value ("the crumbling span was built in
+    /// 1975") is about the article's topics: news prose names a subject once and then
+    /// describes it. A wire dateline's agency is the origin of
+    /// otherwise unattributed claims.
+    fn finish(
+        &self,
+        draft: Draft,
+        topics: &[String],
+        dateline_origin: Option<&str>,
+    ) -> Option<Claim> {
+        let config = self.tokenizer.config();
+        let Draft(mut claim) = draft;
+        if claim.entities.is_empty() {
+            if topics.is_empty() || claim.values.is_empty() {
+                return None;
+            }
+            claim.entities = topics.to_vec();
+        }
+        let checkable = !claim.values.is_empty()
+            || claim.entities.len() >= 2
+            || claim.terms.len() >= config.claims.min_terms_with_one_entity;
+        if !checkable {
+            return None;
+        }
+        if claim.attribution.is_none() {
+            claim.attribution = dateline_origin.map(str::to_string);
+        }
+        Some(claim)
+    }
+
+    /// Names in the headline, for choosing the article's topics.
+    fn title_names(&self, title: &Doc, own_outlet: &str) -> Vec<String> {
+        let capitalized = HashSet::new();
+        let mut names = Vec::new();
+        for sentence in &title.sentences {
+            let context = SentenceContext {
+                doc: title,
+                sentence,
+                body_start: 0,
+                capitalized_mid_sentence: &capitalized,
+                own_outlet,
+            };
+            let config = self.tokenizer.config();
+            let parsed = values::parse(
+                title,
+                &sentence.tokens,
+                &config.lexicons.numbers,
+                &self.tokenizer,
+            );
+            names.extend(
+                self.names(&context, 0, &sentence.tokens, &parsed.consumed)
+                    .into_iter()
+                    .map(|n| n.canonical),
+            );
+        }
+        names
+    }
+
+    /// Named entities in a clause: runs of capitalised, all-caps or alphanumeric
+    /// tokens, with titles ("Mayor", "President") split off as key terms.
+    fn names(
+        &self,
+        context: &SentenceContext,
+        first: usize,
+        tokens: &[Token],
+        consumed: &[bool],
+    ) -> Vec<Name> {
+        let lex = &self.tokenizer.config().lexicons;
+        let text = &context.doc.text;
+        let is_name_token = |i: usize| -> bool {
+            let token = &tokens[i];
+            if consumed[i] {
+                return false;
+            }
+            let folded = token.folded.as_str();
+            match token.shape {
+                // A decade ("1990s") is a time, not a name.
+                Shape::Alphanumeric => {
+                    !(folded.ends_with('s')
+                        && folded[..folded.len() - 1]
+                            .bytes()
+                            .all(|b| b.is_ascii_digit()))
+                }
+                // Shouted common words ("maybe YEARS of detours") are not acronyms.
+                Shape::AllCaps => !(folded.len() >= 4 && lex.stopwords.contains(folded)),
+                Shape::Capitalized => {
+                    let sentence_initial = first + i == context.body_start;
+                    if lex.stopwords.contains(&token.folded)
+                        || lex.numbers.contains_key(&token.folded)
+                    {
+                        return false;
+                    }
+                    // A capitalised first word is a name only if the article also
+                    // capitalises it mid-sentence ("Turkey signed" but not "Prior to").
+                    !sentence_initial || context.capitalized_mid_sentence.contains(&token.folded)
+                }
+                _ => false,
+            }
+        };
+        let mut names = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if !is_name_token(i) {
+                i += 1;
+                continue;
+            }
+            let run_start = i;
+            let mut run_end = i + 1;
+            loop {
+                let gap = &text[tokens[run_end - 1].end
+                    ..tokens
+                        .get(run_end)
+                        .map_or(0, |t| t.start)
+                        .max(tokens[run_end - 1].end)];
+                if run_end < tokens.len()
+                    && gap.chars().all(char::is_whitespace)
+                    && is_name_token(run_end)
+                {
+                    run_end += 1;
+                    continue;
+                }
+                // "Bank of England": a lower-case connector between two name tokens.
+                if run_end + 1 < tokens.len()
+                    && NAME_CONNECTORS.contains(&tokens[run_end].folded.as_str())
+                    && tokens[run_end].shape == Shape::Lower
+                    && is_name_token(run_end + 1)
+                {
+                    run_end += 2;
+                    continue;
+                }
+                break;
+            }
+            self.split_titles(tokens, run_start, run_end, &mut names);
+            i = run_end;
+        }
+        for (index, name) in names.iter_mut().enumerate() {
+            name.index = index;
+        }
+        names
+    }
+
+    /// Splits a run of name tokens at titles: "US President Donald Trump" gives the
+    /// names "united states" and "donald trump", and the title "president".
+    fn split_titles(&self, tokens: &[Token], start: usize, end: usize, names: &mut Vec<Name>) {
+        let lex = &self.tokenizer.config().lexicons;
+        let mut part_start = start;
+        let mut titles = Vec::new();
+        for i in start..=end {
+            let is_title = i < end && lex.titles.contains(&tokens[i].folded);
+            if i == end || is_title {
+                if part_start < i {
+                    let folded: Vec<&str> = tokens[part_start..i]
+                        .iter()
+                        .map(|t| t.folded.as_str())
+                        .collect();
+                    names.push(Name {
+                        first: part_start,
+                        last: i,
+                        canonical: canonical_name(&folded.join(" "), &lex.aliases),
+                        titles: std::mem::take(&mut titles),
+                        index: 0,
+                    });
+                }
+                if is_title {
+                    titles.push(tokens[i].folded.clone());
+                }
+                part_start = i + 1;
+            }
+        }
+        if let Some(last) = names.last_mut() {
+            last.titles.extend(titles);
+        }
+    }
+
+    /// The origin a clause is attributed to: "according to X" or "citing X" first,
+    /// then "X said" / "said X". Unnamed sources ("people familiar") give none.
+    fn attribution(
+        &self,
+        tokens: &[Token],
+        cues: &[CueSpan],
+        names: &[Name],
+        own_outlet: &str,
+    ) -> Option<Attribution> {
+        let lex = &self.tokenizer.config().lexicons;
+        let usable = |name: &&Name| name.canonical != own_outlet;
+        for cue in cues.iter().filter(|c| c.kind == CueKind::Attribution) {
+            let found = names
+                .iter()
+                .filter(usable)
+                .find(|n| n.first >= cue.last && n.first <= cue.last + 2);
+            if let Some(name) = found {
+                return Some(Attribution::of(name));
+            }
+        }
+        for (i, token) in tokens.iter().enumerate() {
+            if !lex.attribution_verbs.contains(&token.folded) {
+                continue;
+            }
+            let before = names
+                .iter()
+                .filter(usable)
+                .find(|n| n.last == i || n.last + 1 == i);
+            let after = names
+                .iter()
+                .filter(usable)
+                .find(|n| n.first == i + 1 || n.first == i + 2);
+            if let Some(name) = before.or(after) {
+                return Some(Attribution::of(name));
+            }
+        }
+        None
+    }
+}
+
+/// A clause read for a claim, before the article-level context is added.
+struct Draft(Claim);
+
+/// The "MARSTON —" or "ELMSTEAD (Continental Press) —" opening a story: a place (not a
+/// claim's subject) and, in parentheses, the wire agency the text comes from.
+struct Dateline {
+    /// Index of the first token after the dateline.
+    end: usize,
+    origin: Option<String>,
+}
+
+fn dateline(doc: &Doc, sentence: &Sentence) -> Option<Dateline> {
+    let text = doc.sentence_text(sentence);
+    let dash = text
+        .find(['—', '–'])
+        .or_else(|| text.find(" - "))
+        .or_else(|| text.find(" -- "))?;
+    let head = &text[..dash];
+    let (place, agency) = match head.split_once('(') {
+        Some((place, rest)) => (place, rest.split_once(')').map(|(agency, _)| agency.trim())),
+        None => (head, None),
+    };
+    let place_is_caps = place.chars().any(char::is_alphabetic)
+        && place
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    if !place_is_caps || head.split_whitespace().count() > 8 {
+        return None;
+    }
+    let cut = sentence.start + dash;
+    let end = sentence.tokens.iter().take_while(|t| t.end <= cut).count();
+    Some(Dateline {
+        end,
+        origin: agency.filter(|a| !a.is_empty()).map(fold),
+    })
+}
+
+/// What the article is about: the names its headline shares with its body, and the
+/// name the body uses most (ties to the earliest). At most `MAX_TOPICS`.
+fn topic_entities(drafts: &[(usize, Draft)], title_names: &[String]) -> Vec<String> {
+    const MAX_TOPICS: usize = 3;
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, Draft(claim)) in drafts {
+        for entity in &claim.entities {
+            match counts.iter_mut().find(|(e, _)| e == entity) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((entity.as_str(), 1)),
+            }
+        }
+    }
+    let mut topics: Vec<String> = title_names
+        .iter()
+        .filter(|name| counts.iter().any(|(e, _)| e == name))
+        .cloned()
+        .collect();
+    if let Some(best) = counts.iter().map(|(_, n)| *n).max() {
+        if let Some((entity, _)) = counts.iter().find(|(_, n)| *n == best) {
+            topics.push(entity.to_string());
+        }
+    }
+    topics.sort();
+    topics.dedup();
+    topics.truncate(MAX_TOPICS);
+    topics
+}
+
+struct SentenceContext<'a> {
+    doc: &'a Doc,
+    sentence: &'a Sentence,
+    /// First token after any dateline: the real start of the sentence.
+    body_start: usize,
+    capitalized_mid_sentence: &'a HashSet<String>,
+    own_outlet: &'a str,
+}
+
+/// A name found in a clause; `first..last` index the clause's tokens.
+#[derive(Debug)]
+struct Name {
+    first: usize,
+    last: usize,
+    canonical: String,
+    titles: Vec<String>,
+    index: usize,
+}
+
+struct Attribution {
+    origin: String,
+    name_index: usize,
+}
+
+impl Attribution {
+    fn of(name: &Name) -> Attribution {
+        Attribution {
+            origin: name.canonical.clone(),
+            name_index: name.index,
+        }
+    }
+}
+
+/// Folded name with aliases applied: "U.S" → "united states", "Türkiye" → "turkey".
+pub fn canonical_name(folded: &str, aliases: &std::collections::HashMap<String, String>) -> String {
+    if let Some(canonical) = aliases.get(folded) {
+        return canonical.clone();
+    }
+    let without_periods = folded.replace('.', "");
+    aliases
+        .get(&without_periods)
+        .cloned()
+        .unwrap_or(without_periods)
+}
+
+/// Token ranges of the clauses of a sentence from token `start`: split at semicolons,
+/// at ", while", ", whereas", ", but", and at ", and" between two parts of at least
+/// `MIN_CLAUSE_WORDS` words, where one sentence joins two statements (a list such as
+/// "Turkey, Russia, and China" stays whole).
+fn clauses(doc: &Doc, sentence: &Sentence, start: usize) -> Vec<(usize, usize)> {
+    const MIN_CLAUSE_WORDS: usize = 4;
+    let tokens = &sentence.tokens;
+    let mut bounds = Vec::new();
+    let mut clause_start = start.min(tokens.len());
+    for i in clause_start + 1..tokens.len() {
+        let gap = &doc.text[tokens[i - 1].end..tokens[i].start];
+        let word = tokens[i].folded.as_str();
+        let contrast = matches!(word, "while" | "whereas" | "but");
+        let joins_statements = word == "and"
+            && i - clause_start >= MIN_CLAUSE_WORDS
+            && tokens.len() - i > MIN_CLAUSE_WORDS;
+        if gap.contains(';') || (gap.contains(',') && (contrast || joins_statements)) {
+            bounds.push((clause_start, i));
+            clause_start = i;
+        }
+    }
+    bounds.push((clause_start, tokens.len()));
+    bounds
+}
+
+/// Where negation stops applying to the claim: at a comma opening a participle or
+/// relative clause ("voted against it, arguing that it failed to ...", ", who never
+/// ..."), whose negations are about something else.
+fn negation_scope(doc: &Doc, tokens: &[Token]) -> usize {
+    (1..tokens.len())
+        .find(|&i| {
+            let gap = &doc.text[tokens[i - 1].end..tokens[i].start];
+            let word = tokens[i].folded.as_str();
+            gap.contains(',')
+                && (word.ends_with("ing") || matches!(word, "who" | "which" | "where"))
+        })
+        .unwrap_or(tokens.len())
+}
+
+/// End byte of a clause: the end of the sentence for its last clause, otherwise the end
+/// of its last token.
+fn clause_end(sentence: &Sentence, last: usize) -> usize {
+    if last == sentence.tokens.len() {
+        sentence.end
+    } else {
+        sentence.tokens[last - 1].end
+    }
+}
+
+/// Folded words the article capitalises somewhere other than a sentence start (the
+/// first word after a dateline is a sentence start too).
+fn capitalized_inside_sentences(doc: &Doc) -> HashSet<String> {
+    doc.sentences
+        .iter()
+        .flat_map(|s| {
+            let body_start = dateline(doc, s).map_or(0, |d| d.end);
+            s.tokens.iter().skip(body_start + 1)
+        })
+        .filter(|t| t.shape == Shape::Capitalized)
+        .map(|t| t.folded.clone())
+        .collect()
+}
+
+fn contains_words(haystack: &str, needle: &str) -> bool {
+    haystack.match_indices(needle).any(|(at, _)| {
+        let before_ok = haystack[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        let after_ok = haystack[at + needle.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        before_ok && after_ok
+    })
+}
+
+/// Order-sensitive combination of word hashes into one shingle hash. Written by hand
+/// because it must be identical on every platform and cheap enough for every window.
+pub fn shingle_hash(words: &[u64]) -> u64 {
+    words.iter().fold(0x51_7c_c1_b7_27_22_0a_95, |acc, &word| {
+        (acc ^ word)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29)
+    })
+}
+
+/// "c" + 16 hex digits of xxh3 over the article key and the claim's byte span.
+pub fn claim_id(article_key: &str, start: usize, end: usize) -> String {
+    let key = format!("{article_key}\u{0}{start}\u{0}{end}");
+    format!("c{:016x}", xxh3_64(key.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests;

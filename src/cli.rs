@@ -1,0 +1,125 @@
+//! Command-line interface: argument types and the dispatch behind `main`.
+//!
+//! Exit codes follow ripgrep: 0 success, 1 success with skipped inputs, 2 failure (bad
+//! arguments or config, unreadable input path, unwritable output).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, DEFAULT_TOML};
+use crate::progress::Progress;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "credence",
+    version,
+    about = "Rates news claims and outlets by independent corroboration"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Analyse articles and write CSV reports.
+    Run(RunArgs),
+    /// Print or validate configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Files or directories of articles (.txt, .jsonl), walked recursively.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Directory the reports are written to.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Config file (TOML); the built-in defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No progress bars and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the default configuration.
+    Default,
+    /// Validate a configuration file and its lexicons.
+    Check { file: PathBuf },
+}
+
+/// Runs a parsed command; returns the exit code for success (0, or 1 when inputs
+/// were skipped). Errors are for `main` to print and exit 2.
+pub fn execute(cli: Cli) -> anyhow::Result<i32> {
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Config(ConfigCommand::Default) => {
+            print_stdout(DEFAULT_TOML)?;
+            Ok(0)
+        }
+        Command::Config(ConfigCommand::Check { file }) => {
+            let config = Config::load(&file)?;
+            print_stdout(&format!(
+                "{}: ok (config hash {:016x})\n",
+                file.display(),
+                config.hash
+            ))?;
+            Ok(0)
+        }
+    }
+}
+
+fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
+    Ok(match path {
+        Some(path) => Config::load(path)?,
+        None => Config::builtin(),
+    })
+}
+
+fn run(args: &RunArgs) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = args.threads {
+        pool = pool.num_threads(usize::from(threads));
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    let progress = Progress::new(!args.quiet);
+    let analysis = pool.install(|| crate::analyze(&args.paths, &config, &progress))?;
+    crate::report::write_reports(&args.out, &analysis)?;
+    let skipped = analysis.skipped_inputs();
+    if !args.quiet {
+        eprintln!(
+            "credence: {} articles, {} claims, {} facts, {} outlets, {} skipped inputs in {:.2} s; reports in {}",
+            analysis.articles.len(),
+            analysis.claims.len(),
+            analysis.agreement.facts.len(),
+            analysis.outlets.len(),
+            skipped,
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+    }
+    Ok(if skipped > 0 { 1 } else { 0 })
+}
+
+/// Writes to stdout; a closed pipe (`credence config default | head`) is not an error.
+fn print_stdout(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

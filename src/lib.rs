@@ -1,0 +1,256 @@
+//! credence rates news claims and outlets by how well independent reports corroborate
+//! them.
+//!
+//! The pipeline runs four stages over a set of articles, each a module with a narrow
+//! typed interface; types flow forward only:
+//!
+//! ```text
+//! ingest ─▶ tokenize ─▶ claims ─▶ agreement ─▶ score ─▶ report
+//! (Article)  (Doc)      (Claim)   (Fact, Voice) (Scores)  (CSV)
+//! ```
+//!
+//! Tokenizing and claim extraction are per article and run in parallel; agreement and
+//! scoring work on the whole set of claims and never depend on arrival order, so the
+//! reports are byte-identical whatever the thread count.
+
+pub mod agreement;
+pub mod claims;
+pub mod cli;
+pub mod config;
+pub mod ingest;
+pub mod progress;
+pub mod report;
+pub mod score;
+pub mod tokenize;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use agreement::{Agreement, Corpus};
+use claims::{ArticleClaims, Claim, ClaimExtractor};
+use config::Config;
+use ingest::InputRecord;
+use progress::Progress;
+use score::Scores;
+
+/// An article after extraction; its text is no longer held.
+#[derive(Debug, Clone)]
+pub struct ArticleInfo {
+    pub key: String,
+    pub outlet: usize,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub input: usize,
+    pub claims: usize,
+    pub dropped_furniture: usize,
+    pub dropped_uncheckable: usize,
+}
+
+/// Everything a run found, ready for the reports.
+#[derive(Debug)]
+pub struct Analysis {
+    pub inputs: Vec<InputRecord>,
+    pub articles: Vec<ArticleInfo>,
+    /// Outlet names, sorted; indices everywhere else point here.
+    pub outlets: Vec<String>,
+    pub claims: Vec<Claim>,
+    pub claim_article: Vec<usize>,
+    pub agreement: Agreement,
+    pub scores: Scores,
+    pub corroborated_threshold: f64,
+    pub config_hash: u64,
+}
+
+/// Who stands with and against one claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Support<'a> {
+    /// Other outlets stating the same value of the same fact.
+    pub supporting_outlets: BTreeSet<&'a str>,
+    /// Other outlets stating a competing value.
+    pub contradicting_outlets: BTreeSet<&'a str>,
+    /// Voices among the supporters other than the claim's own: copies of one text and
+    /// reports citing one origin count once.
+    pub independent_support: usize,
+}
+
+impl Analysis {
+    pub fn claim_outlet(&self, claim: usize) -> usize {
+        self.articles[self.claim_article[claim]].outlet
+    }
+
+    pub fn support(&self, claim: usize) -> Support<'_> {
+        let agreement = &self.agreement;
+        let fact = &agreement.facts[agreement.claim_fact[claim]];
+        let (own_outlet, own_value, own_voice) = (
+            self.claim_outlet(claim),
+            agreement.claim_value[claim],
+            agreement.claim_voice[claim],
+        );
+        let mut support = Support {
+            supporting_outlets: BTreeSet::new(),
+            contradicting_outlets: BTreeSet::new(),
+            independent_support: 0,
+        };
+        let mut voices = HashSet::new();
+        for (value, group) in fact.values.iter().enumerate() {
+            for &other in group {
+                let outlet = self.claim_outlet(other);
+                if outlet == own_outlet {
+                    continue;
+                }
+                let name = self.outlets[outlet].as_str();
+                if value == own_value {
+                    support.supporting_outlets.insert(name);
+                    if agreement.claim_voice[other] != own_voice {
+                        voices.insert(agreement.claim_voice[other]);
+                    }
+                } else {
+                    support.contradicting_outlets.insert(name);
+                }
+            }
+        }
+        support.independent_support = voices.len();
+        support
+    }
+
+    pub fn skipped_inputs(&self) -> usize {
+        self.inputs
+            .iter()
+            .filter(|r| r.status == ingest::InputStatus::Skipped)
+            .count()
+    }
+}
+
+/// Runs every stage over the articles under `paths`.
+pub fn analyze(
+    paths: &[PathBuf],
+    config: &Config,
+    progress: &Progress,
+) -> anyhow::Result<Analysis> {
+    let ingested = ingest::ingest(paths, &config.input)?;
+    let outlets: Vec<String> = ingested
+        .articles
+        .iter()
+        .map(|a| a.outlet.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let outlet_index: HashMap<&str, usize> = outlets
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.as_str(), i))
+        .collect();
+
+    let extractor = ClaimExtractor::new(config);
+    let bar = progress.stage("claims", ingested.articles.len() as u64);
+    let mut extracted: Vec<ArticleClaims> = ingested
+        .articles
+        .par_iter()
+        .map(|article| {
+            let claims = extractor.extract_with_title(
+                &article.key,
+                &article.outlet,
+                article.title.as_deref(),
+                &article.text,
+            );
+            bar.inc(1);
+            claims
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let article_outlet: Vec<usize> = ingested
+        .articles
+        .iter()
+        .map(|a| outlet_index[a.outlet.as_str()])
+        .collect();
+    drop_repeated_lines(
+        &mut extracted,
+        &article_outlet,
+        config.claims.furniture_repeat_articles,
+    );
+
+    let mut articles = Vec::with_capacity(ingested.articles.len());
+    let mut claims = Vec::new();
+    let mut claim_article = Vec::new();
+    let mut article_shingles = Vec::with_capacity(ingested.articles.len());
+    for (index, (article, result)) in ingested.articles.into_iter().zip(extracted).enumerate() {
+        articles.push(ArticleInfo {
+            key: article.key,
+            outlet: article_outlet[index],
+            title: article.title,
+            url: article.url,
+            published: article.published,
+            input: article.input,
+            claims: result.claims.len(),
+            dropped_furniture: result.dropped_furniture,
+            dropped_uncheckable: result.dropped_uncheckable,
+        });
+        claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
+        claims.extend(result.claims);
+        article_shingles.push(result.shingles);
+    }
+
+    let bar = progress.stage("agreement", 1);
+    let corpus = Corpus {
+        claims: &claims,
+        claim_article: &claim_article,
+        article_outlet: &article_outlet,
+        article_shingles: &article_shingles,
+        outlets: &outlets,
+    };
+    let agreement = agreement::analyze(&corpus, &config.agreement);
+    bar.finish_and_clear();
+
+    let bar = progress.stage("score", 1);
+    let claim_outlet: Vec<usize> = claim_article.iter().map(|&a| article_outlet[a]).collect();
+    let scores = score::score_claims(
+        &claims,
+        &claim_outlet,
+        outlets.len(),
+        &agreement,
+        &config.score,
+    );
+    bar.finish_and_clear();
+
+    Ok(Analysis {
+        inputs: ingested.inputs,
+        articles,
+        outlets,
+        claims,
+        claim_article,
+        agreement,
+        scores,
+        corroborated_threshold: config.score.corroborated_threshold,
+        config_hash: config.hash,
+    })
+}
+
+/// Drops claims from lines an outlet repeats in at least `min_articles` of its
+/// articles: donation boxes, bylines and boilerplate that no lexicon lists. Runs after
+/// per-article extraction so that stays a pure function of one article.
+fn drop_repeated_lines(
+    extracted: &mut [ArticleClaims],
+    article_outlet: &[usize],
+    min_articles: usize,
+) {
+    let mut articles_with_line: HashMap<(usize, u64), usize> = HashMap::new();
+    for (article, result) in extracted.iter().enumerate() {
+        for &line in &result.line_hashes {
+            *articles_with_line
+                .entry((article_outlet[article], line))
+                .or_default() += 1;
+        }
+    }
+    for (article, result) in extracted.iter_mut().enumerate() {
+        let outlet = article_outlet[article];
+        let before = result.claims.len();
+        result
+            .claims
+            .retain(|claim| articles_with_line[&(outlet, claim.line_hash)] < min_articles);
+        result.dropped_furniture += before - result.claims.len();
+    }
+}

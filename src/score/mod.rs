@@ -1,0 +1,135 @@
+//! Stage 4: claim confidence and outlet trust from the agreement graph.
+//!
+//! The text pipeline and structured mode share one engine (`engine::solve`): here facts
+//! become items, each fact's value groups become candidate values, outlets become
+//! sources, and every claim becomes a weighted observation.
+
+pub mod engine;
+
+use std::collections::HashMap;
+
+use crate::agreement::Agreement;
+use crate::claims::Claim;
+use crate::config::ScoreConfig;
+pub use engine::{solve, Observation, Problem, Solution, Trust};
+
+#[derive(Debug, Clone)]
+pub struct Scores {
+    /// Confidence of each claim's value within its fact.
+    pub claim: Vec<f64>,
+    /// Vote weight each claim carried (hedge × attribution × copy share).
+    pub claim_weight: Vec<f64>,
+    /// Confidence of each fact's leading value.
+    pub fact: Vec<f64>,
+    /// Index of each fact's leading value (ties go to the first group).
+    pub fact_value: Vec<usize>,
+    pub outlet: Vec<Trust>,
+    pub iterations: usize,
+    pub converged: bool,
+}
+
+/// `claim_outlet` gives each claim's outlet index; `outlets` is their count.
+pub fn score_claims(
+    claims: &[Claim],
+    claim_outlet: &[usize],
+    outlets: usize,
+    agreement: &Agreement,
+    config: &ScoreConfig,
+) -> Scores {
+    let claim_weight = claim_weights(claims, claim_outlet, agreement, config);
+    let observations = (0..claims.len())
+        .map(|claim| Observation {
+            source: claim_outlet[claim],
+            item: agreement.claim_fact[claim],
+            value: agreement.claim_value[claim],
+            voice: agreement.claim_voice[claim],
+            weight: claim_weight[claim],
+        })
+        .collect();
+    let problem = Problem {
+        sources: outlets,
+        item_values: agreement.facts.iter().map(|f| f.values.len()).collect(),
+        observations,
+    };
+    let solution = solve(&problem, config);
+    let claim = (0..claims.len())
+        .map(|c| solution.confidence[agreement.claim_fact[c]][agreement.claim_value[c]])
+        .collect();
+    let fact_value: Vec<usize> = solution
+        .confidence
+        .iter()
+        .map(|values| {
+            let mut best = 0;
+            for (index, p) in values.iter().enumerate() {
+                if *p > values[best] {
+                    best = index;
+                }
+            }
+            best
+        })
+        .collect();
+    let fact = fact_value
+        .iter()
+        .zip(&solution.confidence)
+        .map(|(&v, values)| values[v])
+        .collect();
+    Scores {
+        claim,
+        claim_weight,
+        fact,
+        fact_value,
+        outlet: solution.trust,
+        iterations: solution.iterations,
+        converged: solution.converged,
+    }
+}
+
+/// Hedged and attributed claims vote with reduced weight; the outlets sharing one voice
+/// on one value split one vote (plus `copy_weight` for each extra copy).
+fn claim_weights(
+    claims: &[Claim],
+    claim_outlet: &[usize],
+    agreement: &Agreement,
+    config: &ScoreConfig,
+) -> Vec<f64> {
+    let mut voice_outlets: HashMap<(usize, usize, usize), Vec<usize>> = HashMap::new();
+    for claim in 0..claims.len() {
+        let key = (
+            agreement.claim_fact[claim],
+            agreement.claim_value[claim],
+            agreement.claim_voice[claim],
+        );
+        voice_outlets
+            .entry(key)
+            .or_default()
+            .push(claim_outlet[claim]);
+    }
+    for outlets in voice_outlets.values_mut() {
+        outlets.sort_unstable();
+        outlets.dedup();
+    }
+    claims
+        .iter()
+        .enumerate()
+        .map(|(index, claim)| {
+            let key = (
+                agreement.claim_fact[index],
+                agreement.claim_value[index],
+                agreement.claim_voice[index],
+            );
+            let sharing = voice_outlets[&key].len() as f64;
+            let share = (1.0 + config.copy_weight * (sharing - 1.0)) / sharing;
+            let hedge = if claim.hedge.is_some() {
+                config.hedge_weight
+            } else {
+                1.0
+            };
+            let attribution = if claim.attribution.is_some() {
+                config.attribution_weight
+            } else {
+                1.0
+            };
+            share * hedge * attribution
+        })
+        .collect()
+}

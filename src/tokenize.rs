@@ -1,0 +1,419 @@
+//! Stage 1: Unicode-correct sentences and words, and the folded forms claims compare.
+//!
+//! Sentences come from UAX #29 (unicode-segmentation) inside each line, so captions and
+//! boxes on their own line never merge into prose. UAX #29 alone breaks after "Dr." and
+//! "Jan." and keeps "S-400" as two words, so two small repairs follow: abbreviations
+//! from `config/lexicons/abbreviations.txt` re-join sentences, and hyphenated
+//! alphanumerics ("S-400", "F-35", "7-2") are re-joined into one token.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::config::Config;
+
+/// An article's text after NFKC normalisation, split into lines and sentences.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub text: String,
+    pub sentences: Vec<Sentence>,
+    /// Byte ranges of the non-blank lines; sentences never cross a line.
+    pub lines: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Byte range in `Doc::text`.
+    pub start: usize,
+    pub end: usize,
+    /// Index into `Doc::lines`.
+    pub line: usize,
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// Byte range in `Doc::text`.
+    pub start: usize,
+    pub end: usize,
+    /// Lower case, diacritics and possessive removed: "Erdoğan’s" → "erdogan".
+    pub folded: String,
+    pub shape: Shape,
+}
+
+/// The written form of a token, which carries most of what a claim extractor needs to
+/// know about names and numbers in news prose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Lower,
+    /// First letter upper case: "Ankara", "Erdogan".
+    Capitalized,
+    /// Two or more letters, all upper case: "NATO", "U.S".
+    AllCaps,
+    /// Digits with separators: "1,200", "2.5", "7-2".
+    Numeric,
+    /// Letters and digits: "S-400", "F-35", "COVID-19".
+    Alphanumeric,
+}
+
+impl Doc {
+    pub fn sentence_text(&self, sentence: &Sentence) -> &str {
+        &self.text[sentence.start..sentence.end]
+    }
+
+    pub fn token_text(&self, token: &Token) -> &str {
+        &self.text[token.start..token.end]
+    }
+}
+
+/// Splits and folds text with the configured abbreviations, stop words and stemmer.
+pub struct Tokenizer<'c> {
+    config: &'c Config,
+    stemmer: Option<Stemmer>,
+}
+
+impl<'c> Tokenizer<'c> {
+    pub fn new(config: &'c Config) -> Self {
+        let stemmer = match config.tokenize.stemmer.as_str() {
+            "english" => Some(Stemmer::create(Algorithm::English)),
+            _ => None,
+        };
+        Tokenizer { config, stemmer }
+    }
+
+    pub fn config(&self) -> &'c Config {
+        self.config
+    }
+
+    pub fn is_stopword(&self, folded: &str) -> bool {
+        self.config.lexicons.stopwords.contains(folded)
+    }
+
+    /// The stem used to compare key terms ("closed", "closure" → "close", "closur").
+    pub fn stem(&self, folded: &str) -> String {
+        match &self.stemmer {
+            Some(stemmer) => stemmer.stem(folded).into_owned(),
+            None => folded.to_string(),
+        }
+    }
+
+    pub fn tokenize(&self, raw: &str) -> Doc {
+        let text: String = if raw.is_ascii() {
+            raw.to_string()
+        } else {
+            raw.nfkc().collect()
+        };
+        let mut lines = Vec::new();
+        let mut sentences = Vec::new();
+        let mut line_start = 0;
+        for line in text.split_inclusive('\n') {
+            let start = line_start;
+            line_start += line.len();
+            let trimmed = line.trim_end();
+            let lead = trimmed.len() - trimmed.trim_start().len();
+            if trimmed.trim_start().is_empty() {
+                continue;
+            }
+            let (begin, end) = (start + lead, start + trimmed.len());
+            lines.push((begin, end));
+            self.split_line(&text, begin, end, lines.len() - 1, &mut sentences);
+        }
+        Doc {
+            text,
+            sentences,
+            lines,
+        }
+    }
+
+    fn split_line(
+        &self,
+        text: &str,
+        begin: usize,
+        end: usize,
+        line: usize,
+        out: &mut Vec<Sentence>,
+    ) {
+        let line_text = &text[begin..end];
+        let mut pending: Option<(usize, usize)> = None;
+        for (offset, piece) in line_text.split_sentence_bound_indices() {
+            let piece_trimmed = piece.trim_end();
+            if piece_trimmed.trim_start().is_empty() {
+                continue;
+            }
+            let lead = piece_trimmed.len() - piece_trimmed.trim_start().len();
+            let (s, e) = (begin + offset + lead, begin + offset + piece_trimmed.len());
+            pending = match pending {
+                Some((ps, pe)) if self.continues_sentence(&text[ps..pe], &text[s..e]) => {
+                    Some((ps, e))
+                }
+                Some((ps, pe)) => {
+                    out.push(self.sentence(text, ps, pe, line));
+                    Some((s, e))
+                }
+                None => Some((s, e)),
+            };
+        }
+        if let Some((ps, pe)) = pending {
+            out.push(self.sentence(text, ps, pe, line));
+        }
+    }
+
+    /// Whether a UAX #29 break after `before` is an abbreviation, not a sentence end.
+    fn continues_sentence(&self, before: &str, after: &str) -> bool {
+        let Some(stripped) = before.strip_suffix('.') else {
+            return false;
+        };
+        let last_word = stripped
+            .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '“')
+            .next()
+            .unwrap_or_default();
+        let folded = fold(last_word);
+        let lex = &self.config.lexicons;
+        // A lone capital is a middle initial: "Donald J. Trump".
+        let is_initial =
+            last_word.chars().count() == 1 && last_word.chars().all(|c| c.is_uppercase());
+        if is_initial || lex.abbreviations.contains(&folded) {
+            return true;
+        }
+        if lex.final_abbreviations.contains(&folded) {
+            let next_word = after.unicode_words().next().unwrap_or_default();
+            return !lex.stopwords.contains(&fold(next_word));
+        }
+        false
+    }
+
+    fn sentence(&self, text: &str, start: usize, end: usize, line: usize) -> Sentence {
+        Sentence {
+            start,
+            end,
+            line,
+            tokens: words(text, start, end),
+        }
+    }
+}
+
+/// Word tokens of `text[start..end]`, with hyphenated alphanumerics re-joined.
+fn words(text: &str, start: usize, end: usize) -> Vec<Token> {
+    let mut tokens: Vec<Token> = Vec::new();
+    for (offset, word) in text[start..end].unicode_word_indices() {
+        let (s, e) = (start + offset, start + offset + word.len());
+        if let Some(previous) = tokens.last_mut() {
+            let joiner = &text[previous.end..s];
+            if joiner == "-" && joins_with_hyphen(&text[previous.start..previous.end], word) {
+                previous.end = e;
+                let joined = &text[previous.start..e];
+                previous.folded = fold(joined);
+                previous.shape = shape(joined);
+                continue;
+            }
+        }
+        tokens.push(Token {
+            start: s,
+            end: e,
+            folded: fold(word),
+            shape: shape(word),
+        });
+    }
+    tokens
+}
+
+/// "S-400", "F-35", "COVID-19", "7-2" are single names or values; "Russia-Ukraine" is two.
+fn joins_with_hyphen(left: &str, right: &str) -> bool {
+    let has_digit = |s: &str| s.bytes().any(|b| b.is_ascii_digit());
+    let single_capital = left.chars().count() == 1 && left.chars().all(char::is_uppercase);
+    has_digit(left) || has_digit(right) || single_capital
+}
+
+fn shape(word: &str) -> Shape {
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    let digits = word.chars().filter(|c| c.is_numeric()).count();
+    if digits > 0 && letters > 0 {
+        return Shape::Alphanumeric;
+    }
+    if letters == 0 {
+        return Shape::Numeric;
+    }
+    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+    if !first_upper {
+        Shape::Lower
+    } else if letters >= 2
+        && word
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+    {
+        Shape::AllCaps
+    } else {
+        Shape::Capitalized
+    }
+}
+
+/// Case and diacritic folding: "Türkiye" → "turkiye", "Erdoğan’s" → "erdogan",
+/// "Łódź" → "lodz". Letters that do not decompose to a base letter are mapped by hand,
+/// since no Unicode normalisation form removes their marks.
+pub fn fold(word: &str) -> String {
+    let mut folded = String::with_capacity(word.len());
+    if word.is_ascii() {
+        folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        for c in word.nfd().filter(|c| !is_combining_mark(*c)) {
+            match c {
+                '’' | '‘' | 'ʼ' => folded.push('\''),
+                'ı' => folded.push('i'),
+                'ø' | 'Ø' => folded.push('o'),
+                'ł' | 'Ł' => folded.push('l'),
+                'đ' | 'Đ' => folded.push('d'),
+                'ß' => folded.push_str("ss"),
+                'æ' | 'Æ' => folded.push_str("ae"),
+                'œ' | 'Œ' => folded.push_str("oe"),
+                'þ' | 'Þ' => folded.push_str("th"),
+                _ => folded.extend(c.to_lowercase()),
+            }
+        }
+    }
+    for suffix in ["'s", "'"] {
+        if folded.len() > suffix.len() + 1 && folded.ends_with(suffix) {
+            folded.truncate(folded.len() - suffix.len());
+            break;
+        }
+    }
+    folded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<String> {
+        let config = Config::builtin();
+        let doc = Tokenizer::new(&config).tokenize(text);
+        doc.sentences
+            .iter()
+            .map(|s| doc.sentence_text(s).to_string())
+            .collect()
+    }
+
+    fn token_texts(text: &str) -> Vec<String> {
+        let config = Config::builtin();
+        let doc = Tokenizer::new(&config).tokenize(text);
+        doc.sentences
+            .iter()
+            .flat_map(|s| s.tokens.iter().map(|t| doc.token_text(t).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            sentences("Dr. Ada Reyes met Gov. Tom Hale on Jan. 5. The talks failed."),
+            vec![
+                "Dr. Ada Reyes met Gov. Tom Hale on Jan. 5.",
+                "The talks failed."
+            ]
+        );
+    }
+
+    #[test]
+    fn us_ends_a_sentence_only_before_an_opener() {
+        assert_eq!(
+            sentences("Ties with the U.S. Senate soured. Aid went to the U.S. The deal died."),
+            vec![
+                "Ties with the U.S. Senate soured.",
+                "Aid went to the U.S.",
+                "The deal died."
+            ]
+        );
+    }
+
+    #[test]
+    fn middle_initials_do_not_end_sentences() {
+        assert_eq!(
+            sentences("Donald J. Trump spoke. Then he left."),
+            vec!["Donald J. Trump spoke.", "Then he left."]
+        );
+    }
+
+    #[test]
+    fn lines_are_hard_sentence_boundaries() {
+        assert_eq!(
+            sentences("Photo: A bridge (Staff)\nThe bridge closed on Monday"),
+            vec!["Photo: A bridge (Staff)", "The bridge closed on Monday"]
+        );
+    }
+
+    #[test]
+    fn decimals_money_and_model_names_stay_whole() {
+        assert_eq!(
+            token_texts("Turkey paid $2.5 billion for the S-400 and 1,200 F-35 parts, 7-2."),
+            vec![
+                "Turkey", "paid", "2.5", "billion", "for", "the", "S-400", "and", "1,200", "F-35",
+                "parts", "7-2"
+            ]
+        );
+    }
+
+    #[test]
+    fn hyphenated_words_without_digits_stay_apart() {
+        assert_eq!(
+            token_texts("Russia-Ukraine talks"),
+            vec!["Russia", "Ukraine", "talks"]
+        );
+    }
+
+    #[test]
+    fn folding_removes_case_diacritics_and_possessives() {
+        assert_eq!(fold("Türkiye"), fold("Turkiye"));
+        assert_eq!(fold("Erdoğan’s"), "erdogan");
+        assert_eq!(fold("Łódź"), "lodz");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("NATO"), "nato");
+        assert_eq!(fold("Núñez"), fold("Nunez"));
+    }
+
+    #[test]
+    fn nfkc_normalises_compatibility_forms() {
+        let config = Config::builtin();
+        let doc = Tokenizer::new(&config).tokenize("The ﬁre burned ２ homes.");
+        let folded: Vec<&str> = doc.sentences[0]
+            .tokens
+            .iter()
+            .map(|t| t.folded.as_str())
+            .collect();
+        assert_eq!(folded, vec!["the", "fire", "burned", "2", "homes"]);
+    }
+
+    #[test]
+    fn shapes_classify_names_and_numbers() {
+        assert_eq!(shape("NATO"), Shape::AllCaps);
+        assert_eq!(shape("U.S"), Shape::AllCaps);
+        assert_eq!(shape("Ankara"), Shape::Capitalized);
+        assert_eq!(shape("S-400"), Shape::Alphanumeric);
+        assert_eq!(shape("1,200"), Shape::Numeric);
+        assert_eq!(shape("bridge"), Shape::Lower);
+    }
+
+    #[test]
+    fn offsets_fall_on_char_boundaries() {
+        let config = Config::builtin();
+        let doc = Tokenizer::new(&config).tokenize("Erdoğan said «yes». Çok güzel! 東京 is big.");
+        for sentence in &doc.sentences {
+            assert!(doc.text.is_char_boundary(sentence.start));
+            assert!(doc.text.is_char_boundary(sentence.end));
+            for token in &sentence.tokens {
+                assert!(token.start >= sentence.start && token.end <= sentence.end);
+                assert!(doc.text.is_char_boundary(token.start));
+            }
+        }
+    }
+
+    #[test]
+    fn stemming_conflates_inflections() {
+        let config = Config::builtin();
+        let tokenizer = Tokenizer::new(&config);
+        assert_eq!(tokenizer.stem("closed"), tokenizer.stem("closing"));
+        assert_eq!(
+            tokenizer.stem("firefighters"),
+            tokenizer.stem("firefighter")
+        );
+    }
+}
