@@ -563,14 +563,24 @@ fn read_lexicon(
         path: path.to_string(),
         reason,
     };
+    let embedded = EMBEDDED_LEXICONS
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, text)| text.to_string());
     match source {
-        LexiconSource::Embedded => EMBEDDED_LEXICONS
-            .iter()
-            .find(|(name, _)| *name == path)
-            .map(|(_, text)| text.to_string())
-            .ok_or_else(|| error("not a built-in lexicon; pass --config".into())),
+        LexiconSource::Embedded => {
+            embedded.ok_or_else(|| error("not a built-in lexicon; pass --config".into()))
+        }
         LexiconSource::Directory(dir) => {
-            std::fs::read_to_string(dir.join(path)).map_err(|e| error(e.to_string()))
+            let on_disk = dir.join(path);
+            // A config file copied out of `credence config default` still names the
+            // default lexicon paths; without such files beside it, the built-in copies
+            // are what it means.
+            match (std::fs::read_to_string(&on_disk), embedded) {
+                (Ok(text), _) => Ok(text),
+                (Err(e), Some(text)) if e.kind() == std::io::ErrorKind::NotFound => Ok(text),
+                (Err(e), _) => Err(error(format!("{}: {e}", on_disk.display()))),
+            }
         }
     }
 }

@@ -40,6 +40,14 @@ pub fn write_reports(dir: &Path, analysis: &Analysis) -> anyhow::Result<Vec<Path
     write_csv(&stage("evidence.csv"), &rows.evidence)?;
     write_csv(&stage("articles.csv"), &rows.articles)?;
     write_csv(&stage("inputs.csv"), &rows.inputs)?;
+    // Renames cannot fail half-way for a reason we can see in advance: check every
+    // target first, so a blocked one stops the run before any report is replaced.
+    for name in REPORT_FILES {
+        let target = dir.join(name);
+        if target.symlink_metadata().is_ok_and(|m| !m.is_file()) {
+            anyhow::bail!("cannot replace {}: not a regular file", target.display());
+        }
+    }
     let mut written = Vec::new();
     for name in REPORT_FILES {
         let target = dir.join(name);

@@ -349,7 +349,8 @@ mod tests {
 
     const WIRE: &str = "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base, the carrier said on Monday. \
         The reductions take effect in June and fall mostly on mechanics and ground crews at the Elmstead hangars. \
-        Chief executive Paula Grant told staff the regional routes had lost money for three straight years.";
+        Chief executive Paula Grant told staff the regional routes had lost money for three straight years. \
+        Grant said Northwind would keep flying to all 38 cities on its network and that no routes would be cut this year.";
 
     #[test]
     fn syndicated_copies_share_one_voice() {

@@ -529,14 +529,8 @@ impl<'c> ClaimExtractor<'c> {
             if !lex.attribution_verbs.contains(&token.folded) {
                 continue;
             }
-            let before = names
-                .iter()
-                .filter(usable)
-                .find(|n| n.last == i || n.last + 1 == i);
-            let after = names
-                .iter()
-                .filter(usable)
-                .find(|n| n.first == i + 1 || n.first == i + 2);
+            let before = names.iter().filter(usable).find(|n| n.last == i);
+            let after = names.iter().filter(usable).find(|n| n.first == i + 1);
             if let Some(name) = before.or(after) {
                 return Some(Attribution::of(name));
             }

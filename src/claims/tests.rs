@@ -1,1 +1,215 @@
+use super::*;
 
+fn extract(outlet: &str, text: &str) -> ArticleClaims {
+    let config = Config::builtin();
+    ClaimExtractor::new(&config).extract("outlet/article.txt", outlet, text)
+}
+
+fn only_claim(text: &str) -> Claim {
+    let mut claims = extract("test-outlet", text).claims;
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+    claims.remove(0)
+}
+
+#[test]
+fn entities_are_folded_and_titles_become_terms() {
+    // "Turkish" opens the sentence and is capitalised nowhere else, so it is not a name.
+    let claim =
+        only_claim("Turkish President Recep Tayyip Erdoğan met Vladimir Putin in Ashgabat.");
+    assert_eq!(
+        claim.entities,
+        vec!["ashgabat", "recep tayyip erdogan", "vladimir putin"]
+    );
+    assert!(
+        claim.terms.contains(&"presid".to_string()),
+        "{:?}",
+        claim.terms
+    );
+}
+
+#[test]
+fn aliases_merge_spellings() {
+    let claim = only_claim("In 2017 Türkiye bought the S-400 from Russia, Western officials said.");
+    assert!(
+        claim.entities.contains(&"turkey".to_string()),
+        "{:?}",
+        claim.entities
+    );
+    assert!(claim.entities.contains(&"s-400".to_string()));
+    assert_eq!(claim.values[0].kind, ValueKind::Year);
+}
+
+#[test]
+fn attribution_names_the_origin_and_leaves_the_entities() {
+    let claim = only_claim("Drayton Pharma is in talks to buy Belcourt Labs, Bloomberg reported, citing people familiar with the matter.");
+    assert_eq!(claim.attribution.as_deref(), Some("bloomberg"));
+    assert!(!claim.entities.contains(&"bloomberg".to_string()));
+    assert_eq!(claim.hedge.as_deref(), Some("people familiar with"));
+    let claim =
+        only_claim("According to Reuters, Northwind Airlines will close its Elmstead base.");
+    assert_eq!(claim.attribution.as_deref(), Some("reuters"));
+}
+
+#[test]
+fn an_outlet_never_attributes_to_itself() {
+    let claims = extract(
+        "Valley Post",
+        "The Valley Post reported that Marston closed the Alder River Bridge on Monday.",
+    )
+    .claims;
+    assert_eq!(claims[0].attribution, None);
+}
+
+#[test]
+fn negation_and_denial_flip_polarity_once() {
+    assert_eq!(
+        only_claim("Mayor Lena Ortiz did not sign the Kesterfield budget.").polarity,
+        Polarity::Negated
+    );
+    assert_eq!(
+        only_claim("Martin Kell denied that Drayton Pharma had agreed a deal.").polarity,
+        Polarity::Negated
+    );
+    assert_eq!(
+        only_claim("Ortiz refused to sign the Kesterfield budget on Wednesday.").polarity,
+        Polarity::Negated
+    );
+    assert_eq!(
+        only_claim("Officials found no evidence that Kesterfield misused the federal grant.")
+            .polarity,
+        Polarity::Negated
+    );
+    assert_eq!(
+        only_claim("Kesterfield officials did not deny that the Alder River Bridge was closed.")
+            .polarity,
+        Polarity::Affirmed
+    );
+}
+
+#[test]
+fn negation_in_a_trailing_participle_clause_does_not_flip_the_claim() {
+    let claim = only_claim("Council member Jose Nunez voted against the Kesterfield budget, arguing that it failed to help renters.");
+    assert_eq!(claim.polarity, Polarity::Affirmed);
+}
+
+#[test]
+fn hedges_are_recorded() {
+    assert_eq!(
+        only_claim("Drayton Pharma reportedly offered $2.1 billion for Belcourt Labs.")
+            .hedge
+            .as_deref(),
+        Some("reportedly")
+    );
+    assert_eq!(
+        only_claim("Drayton Pharma offered $2.1 billion for Belcourt Labs.").hedge,
+        None
+    );
+}
+
+#[test]
+fn furniture_lines_are_dropped_and_counted() {
+    let extracted = extract(
+        "harbor-times",
+        "Photo: Inspectors walk beneath the Alder River Bridge on Monday. (Harbor Times/J. Reyes)\n\
+         The Alder River Bridge in Marston was closed on Monday after inspectors found cracks.\n\
+         Support independent local journalism. Donate to the Harbor Times today.\n\
+         Sign up for our morning newsletter to get the day's top stories.\n",
+    );
+    assert_eq!(extracted.claims.len(), 1);
+    assert!(extracted.claims[0]
+        .text
+        .starts_with("The Alder River Bridge"));
+    // Two sentences each on the caption and donation lines.
+    assert_eq!(extracted.dropped_furniture, 6);
+}
+
+#[test]
+fn opinion_and_questions_are_not_checkable() {
+    let extracted = extract(
+        "o",
+        "It was a grim morning in Marston. Who will pay for the Alder River Bridge repairs? \
+         Marston closed the Alder River Bridge after inspectors found cracks in 2026.",
+    );
+    assert_eq!(extracted.claims.len(), 1);
+    assert_eq!(extracted.dropped_uncheckable, 2);
+}
+
+#[test]
+fn compound_sentences_split_into_claims() {
+    let claims = extract(
+        "o",
+        "The Kesterfield City Council approved the budget 7-2 on Tuesday night, and Mayor Lena Ortiz signed it on Wednesday.",
+    )
+    .claims;
+    assert_eq!(claims.len(), 2, "{claims:#?}");
+    assert!(claims[1].text.starts_with("and Mayor Lena Ortiz"));
+    assert_eq!(claims[0].values[0].kind, ValueKind::Tally);
+}
+
+#[test]
+fn datelines_are_context_and_wire_agencies_are_origins() {
+    let extracted = extract(
+        "metro-daily",
+        "ELMSTEAD (Continental Press) — Northwind Airlines will cut 1,200 jobs and close its Elmstead base.\n\
+         Chief executive Paula Grant told staff that Northwind had lost money on its regional routes.",
+    );
+    assert_eq!(extracted.claims.len(), 2);
+    assert!(extracted.claims[0].text.starts_with("Northwind Airlines"));
+    assert_eq!(
+        extracted.claims[0].attribution.as_deref(),
+        Some("continental press")
+    );
+    // An explicit speaker outranks the dateline.
+    assert_eq!(
+        extracted.claims[1].attribution.as_deref(),
+        Some("paula grant")
+    );
+}
+
+#[test]
+fn an_unnamed_value_claim_is_about_the_article_topic() {
+    let extracted = extract(
+        "daily-buzz",
+        "Fixing the shuttered Alder River Bridge will cost $120 million, the Buzz has learned. \
+         The crumbling span was built in 1975.",
+    );
+    assert_eq!(extracted.claims.len(), 2);
+    assert_eq!(extracted.claims[1].entities, vec!["alder river bridge"]);
+    assert!(!extracted.claims[0].entities.contains(&"buzz".to_string()));
+}
+
+#[test]
+fn claim_ids_are_stable_and_distinct() {
+    let a = extract("o", "Marston closed the Alder River Bridge in 2026. Kesterfield passed its budget 7-2 on Tuesday.");
+    let b = extract("o", "Marston closed the Alder River Bridge in 2026. Kesterfield passed its budget 7-2 on Tuesday.");
+    let ids: Vec<&str> = a.claims.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        b.claims.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()
+    );
+    assert_ne!(ids[0], ids[1]);
+    assert!(ids[0].starts_with('c') && ids[0].len() == 17);
+}
+
+#[test]
+fn spans_point_at_the_claim_text() {
+    let config = Config::builtin();
+    let extractor = ClaimExtractor::new(&config);
+    let text =
+        "Erdoğan’s office declined to comment; the Kremlin said Türkiye asked to return the S-400.";
+    let doc = extractor.tokenizer().tokenize(text);
+    for claim in extractor.extract("k", "o", text).claims {
+        assert_eq!(doc.text[claim.start..claim.end].trim(), claim.text);
+    }
+}
+
+#[test]
+fn article_shingles_match_for_copies() {
+    let wire = "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base, the carrier said on Thursday, \
+                as it struggles with rising fuel costs and a prolonged slump in business travel across the region.";
+    let a = extract("a", wire);
+    let b = extract("b", &format!("Northwind news\n{wire}"));
+    assert!(!a.shingles.is_empty());
+    let shared = a.shingles.iter().filter(|s| b.shingles.contains(s)).count();
+    assert_eq!(shared, a.shingles.len());
+}

@@ -30,6 +30,9 @@ pub enum ValueKind {
     Count,
     /// A vote or score: "7-2".
     Tally,
+    /// "on Wednesday": relative to when the article was written, so it can confirm a
+    /// fact but never contradict one.
+    Weekday,
     /// A bare number with no recognisable unit; never used for contradictions.
     Number,
 }
@@ -43,6 +46,7 @@ impl ValueKind {
             ValueKind::Percent => "percent",
             ValueKind::Count => "count",
             ValueKind::Tally => "tally",
+            ValueKind::Weekday => "weekday",
             ValueKind::Number => "number",
         }
     }
@@ -77,6 +81,13 @@ impl Value {
         let agree = match self.kind {
             ValueKind::Year => self.amount == other.amount,
             ValueKind::Tally => self.text == other.text,
+            ValueKind::Weekday => {
+                return if self.amount == other.amount {
+                    Comparison::Agree
+                } else {
+                    Comparison::Incomparable
+                };
+            }
             ValueKind::Date => {
                 let (m1, d1) = ((self.amount / 100.0) as u32, self.amount as u32 % 100);
                 let (m2, d2) = ((other.amount / 100.0) as u32, other.amount as u32 % 100);
@@ -120,6 +131,16 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("nov", 11),
     ("december", 12),
     ("dec", 12),
+];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 const SCALES: &[(&str, f64)] = &[
@@ -253,6 +274,22 @@ pub fn parse(
                 i = end;
                 continue;
             }
+        }
+        if let Some(day) = WEEKDAYS.iter().position(|d| *d == token.folded) {
+            if token.shape == Shape::Capitalized {
+                values.push(value(
+                    doc,
+                    tokens,
+                    i,
+                    i + 1,
+                    ValueKind::Weekday,
+                    day as f64,
+                    "",
+                ));
+                consumed[i] = true;
+            }
+            i += 1;
+            continue;
         }
         if token.shape == Shape::Numeric && doc.token_text(token).contains('-') {
             values.push(value(doc, tokens, i, i + 1, ValueKind::Tally, 0.0, ""));

@@ -92,17 +92,19 @@ fn claim_weights(
     agreement: &Agreement,
     config: &ScoreConfig,
 ) -> Vec<f64> {
-    let mut voice_outlets: HashMap<(usize, usize, usize), Vec<usize>> = HashMap::new();
-    for claim in 0..claims.len() {
-        let key = (
+    let voice_key = |claim: usize| {
+        (
             agreement.claim_fact[claim],
             agreement.claim_value[claim],
             agreement.claim_voice[claim],
-        );
+        )
+    };
+    let mut voice_outlets: HashMap<(usize, usize, usize), Vec<usize>> = HashMap::new();
+    for (claim, &outlet) in claim_outlet.iter().enumerate() {
         voice_outlets
-            .entry(key)
+            .entry(voice_key(claim))
             .or_default()
-            .push(claim_outlet[claim]);
+            .push(outlet);
     }
     for outlets in voice_outlets.values_mut() {
         outlets.sort_unstable();
@@ -112,11 +114,7 @@ fn claim_weights(
         .iter()
         .enumerate()
         .map(|(index, claim)| {
-            let key = (
-                agreement.claim_fact[index],
-                agreement.claim_value[index],
-                agreement.claim_voice[index],
-            );
+            let key = voice_key(index);
             let sharing = voice_outlets[&key].len() as f64;
             let share = (1.0 + config.copy_weight * (sharing - 1.0)) / sharing;
             let hedge = if claim.hedge.is_some() {

@@ -1,0 +1,177 @@
+//! Helpers for end-to-end tests of the `credence` binary, in the style of ripgrep's
+//! `tests/util.rs`: a scratch directory to write inputs into, a `Run` builder for the
+//! real binary, and a reader that turns a CSV report into rows keyed by header.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The binary Cargo built for this test run.
+pub const BIN: &str = env!("CARGO_BIN_EXE_credence");
+
+/// A temporary directory, removed on drop; commands run inside it by default.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        let tmp = tempfile::Builder::new()
+            .prefix("credence-test-")
+            .tempdir()
+            .expect("create temp dir");
+        Dir { tmp }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn join(&self, relative: impl AsRef<Path>) -> PathBuf {
+        self.path().join(relative)
+    }
+
+    /// Writes `contents` to `relative`, creating parent directories; returns the path.
+    pub fn write(&self, relative: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).expect("create parent dirs");
+        fs::write(&path, contents).expect("write file");
+        path
+    }
+
+    /// A run of the binary with this directory as the working directory.
+    pub fn command(&self) -> Run {
+        Run::new().current_dir(self.path())
+    }
+
+    /// Shorthand: `credence ARGS...` in this directory.
+    pub fn run<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.command().args(args).run()
+    }
+
+    /// Reads a CSV report relative to this directory.
+    pub fn csv(&self, relative: impl AsRef<Path>) -> Vec<HashMap<String, String>> {
+        read_csv(self.join(relative))
+    }
+}
+
+/// Builder for one invocation of the binary.
+#[derive(Debug, Default)]
+pub struct Run {
+    args: Vec<OsString>,
+    cwd: Option<PathBuf>,
+}
+
+impl Run {
+    pub fn new() -> Run {
+        Run::default()
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Run {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Run {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    pub fn run(&self) -> Output {
+        let mut command = Command::new(BIN);
+        command.args(&self.args);
+        if let Some(cwd) = &self.cwd {
+            command.current_dir(cwd);
+        }
+        let output = command.output().expect("spawn credence");
+        Output {
+            args: self
+                .args
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// What a finished run printed and returned.
+#[derive(Debug)]
+pub struct Output {
+    pub args: Vec<String>,
+    /// `None` when the process was killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Asserts the exit code, showing the command and its output on failure.
+    pub fn assert_code(&self, expected: i32) -> &Output {
+        assert_eq!(
+            self.code,
+            Some(expected),
+            "credence {:?} exited {:?}, expected {expected}\n--- stdout\n{}\n--- stderr\n{}",
+            self.args,
+            self.code,
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+/// Reads a CSV file (with a header row) into one map per record.
+pub fn read_csv(path: impl AsRef<Path>) -> Vec<HashMap<String, String>> {
+    let path = path.as_ref();
+    let mut reader =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let headers = reader.headers().expect("CSV header").clone();
+    reader
+        .records()
+        .map(|record| {
+            let record =
+                record.unwrap_or_else(|e| panic!("invalid CSV in {}: {e}", path.display()));
+            headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The row of `rows` whose `column` equals `value`; panics listing the column otherwise.
+pub fn row<'a>(
+    rows: &'a [HashMap<String, String>],
+    column: &str,
+    value: &str,
+) -> &'a HashMap<String, String> {
+    let matching: Vec<_> = rows.iter().filter(|r| r[column] == value).collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected exactly one row with {column} = {value:?}; {column} values: {:?}",
+        rows.iter().map(|r| &r[column]).collect::<Vec<_>>()
+    );
+    matching[0]
+}
