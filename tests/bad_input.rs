@@ -12,14 +12,7 @@ use util::{read_csv, row, Dir};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/news");
 
-const REPORTS: &[&str] = &[
-    "outlets.csv",
-    "claims.csv",
-    "facts.csv",
-    "evidence.csv",
-    "articles.csv",
-    "inputs.csv",
-];
+use credence::report::REPORT_FILES as REPORTS;
 
 const BRIDGE_HARBOR: &str = "\
 Alder River Bridge closed after inspectors find cracks
