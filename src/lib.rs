@@ -232,7 +232,7 @@ pub fn analyze(
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its
 /// articles: donation boxes, bylines and boilerplate that no lexicon lists. Runs after
 /// per-article extraction so that stays a pure function of one article.
-fn drop_repeated_lines(
+pub fn drop_repeated_lines(
     extracted: &mut [ArticleClaims],
     article_outlet: &[usize],
     min_articles: usize,

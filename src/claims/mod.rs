@@ -424,8 +424,15 @@ impl<'c> ClaimExtractor<'c> {
                         return false;
                     }
                     // A capitalised first word is a name only if the article also
-                    // capitalises it mid-sentence ("Turkey signed" but not "Prior to").
-                    !sentence_initial || context.capitalized_mid_sentence.contains(&token.folded)
+                    // capitalises it mid-sentence ("Turkey signed" but not "Prior to"),
+                    // or if a name follows it directly ("Meridian Airlines did not").
+                    !sentence_initial
+                        || context.capitalized_mid_sentence.contains(&token.folded)
+                        || tokens.get(i + 1).is_some_and(|next| {
+                            matches!(next.shape, Shape::Capitalized | Shape::AllCaps)
+                                && text[token.end..next.start].chars().all(char::is_whitespace)
+                                && !lex.stopwords.contains(&next.folded)
+                        })
                 }
                 _ => false,
             }

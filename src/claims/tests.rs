@@ -13,12 +13,17 @@ fn only_claim(text: &str) -> Claim {
 
 #[test]
 fn entities_are_folded_and_titles_become_terms() {
-    // "Turkish" opens the sentence and is capitalised nowhere else, so it is not a name.
+    // "Turkish" opens the sentence but a name follows it directly, so it is one too.
     let claim =
         only_claim("Turkish President Recep Tayyip Erdoğan met Vladimir Putin in Ashgabat.");
     assert_eq!(
         claim.entities,
-        vec!["ashgabat", "recep tayyip erdogan", "vladimir putin"]
+        vec![
+            "ashgabat",
+            "recep tayyip erdogan",
+            "turkish",
+            "vladimir putin"
+        ]
     );
     assert!(
         claim.terms.contains(&"presid".to_string()),
@@ -67,7 +72,10 @@ fn negation_and_denial_flip_polarity_once() {
         Polarity::Negated
     );
     assert_eq!(
-        only_claim("Martin Kell denied that Drayton Pharma had agreed a deal.").polarity,
+        only_claim(
+            "Martin Kell denied that Drayton Pharma had agreed a deal to buy Belcourt Labs."
+        )
+        .polarity,
         Polarity::Negated
     );
     assert_eq!(
@@ -212,4 +220,11 @@ fn article_shingles_match_for_copies() {
     assert!(!a.shingles.is_empty());
     let shared = a.shingles.iter().filter(|s| b.shingles.contains(s)).count();
     assert_eq!(shared, a.shingles.len());
+}
+
+#[test]
+fn a_multi_word_name_opening_a_sentence_keeps_its_first_word() {
+    let claim =
+        only_claim("Meridian Airlines did not respond to questions about the Elmstead base.");
+    assert_eq!(claim.entities, vec!["elmstead", "meridian airlines"]);
 }
