@@ -9,8 +9,8 @@ OUT ?= reports
 build:
 	$(CARGO) build --release
 
-run: build
-	./target/release/credence run fixtures/news --config config/default.toml --out $(OUT)
+run:
+	$(CARGO) run --release --quiet -- run fixtures/news --config config/default.toml --out $(OUT)
 
 test:
 	$(CARGO) test
