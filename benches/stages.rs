@@ -22,18 +22,19 @@
 //! `DIR/outlet-K/article-J.txt` instead of benchmarking, to read it or to run
 //! `credence run DIR` on the same texts.
 
-use std::collections::{BTreeSet, HashMap};
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, BenchmarkGroup, Criterion, SamplingMode, Throughput};
 
-use credence::agreement::{self, Corpus};
-use credence::claims::{ArticleClaims, Claim, ClaimExtractor};
+use credence::agreement;
+use credence::claims::ClaimExtractor;
 use credence::config::Config;
+use credence::progress::Progress;
 use credence::score::engine::{self, Observation, Problem};
 use credence::tokenize::Tokenizer;
+use credence::Extraction;
 
 // ---------------------------------------------------------------------------------
 // Deterministic generator
@@ -1007,56 +1008,23 @@ fn total_bytes(articles: &[Article]) -> u64 {
 }
 
 // ---------------------------------------------------------------------------------
-// Claims and corpus as `credence::analyze` builds them
+// Claims and corpus exactly as `credence::analyze` builds them
 // ---------------------------------------------------------------------------------
 
-struct Extracted {
-    claims: Vec<Claim>,
-    claim_article: Vec<usize>,
-    article_outlet: Vec<usize>,
-    article_shingles: Vec<Vec<u64>>,
-    outlets: Vec<String>,
-}
-
-fn extract_all(config: &Config, articles: &[Article]) -> Extracted {
-    let outlets: Vec<String> = articles
+fn extract_all(config: &Config, articles: &[Article]) -> Extraction {
+    let articles = articles
         .iter()
-        .map(|a| a.outlet.to_string())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
+        .map(|a| credence::ingest::Article {
+            key: a.key.clone(),
+            outlet: a.outlet.to_string(),
+            title: None,
+            url: None,
+            published: None,
+            text: a.text.clone(),
+            input: 0,
+        })
         .collect();
-    let outlet_index: HashMap<&str, usize> = outlets
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.as_str(), i))
-        .collect();
-    let extractor = ClaimExtractor::new(config);
-    let mut extracted: Vec<ArticleClaims> = articles
-        .iter()
-        .map(|a| extractor.extract(&a.key, a.outlet, &a.text))
-        .collect();
-    let article_outlet: Vec<usize> = articles.iter().map(|a| outlet_index[a.outlet]).collect();
-    credence::drop_repeated_lines(
-        &mut extracted,
-        &article_outlet,
-        config.claims.furniture_repeat_articles,
-    );
-
-    let mut claims = Vec::new();
-    let mut claim_article = Vec::new();
-    let mut article_shingles = Vec::with_capacity(articles.len());
-    for (index, result) in extracted.into_iter().enumerate() {
-        claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
-        claims.extend(result.claims);
-        article_shingles.push(result.shingles);
-    }
-    Extracted {
-        claims,
-        claim_article,
-        article_outlet,
-        article_shingles,
-        outlets,
-    }
+    credence::extract(articles, config, &Progress::hidden())
 }
 
 // ---------------------------------------------------------------------------------
@@ -1178,13 +1146,7 @@ fn bench_agreement(c: &mut Criterion) {
     let config = Config::builtin();
     let articles = build_corpus();
     let extracted = extract_all(&config, &articles);
-    let corpus = Corpus {
-        claims: &extracted.claims,
-        claim_article: &extracted.claim_article,
-        article_outlet: &extracted.article_outlet,
-        article_shingles: &extracted.article_shingles,
-        outlets: &extracted.outlets,
-    };
+    let corpus = extracted.corpus();
     let once = agreement::analyze(&corpus, &config.agreement);
     eprintln!(
         "agreement: {} articles, {} claims, {} facts, {} evidence pairs, {} copied article pairs",

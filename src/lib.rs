@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use agreement::{Agreement, Corpus};
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
-use ingest::InputRecord;
+use ingest::{Article, InputRecord};
 use progress::Progress;
 use score::Scores;
 
@@ -124,15 +124,36 @@ impl Analysis {
     }
 }
 
-/// Runs every stage over the articles under `paths`.
-pub fn analyze(
-    paths: &[PathBuf],
-    config: &Config,
-    progress: &Progress,
-) -> anyhow::Result<Analysis> {
-    let ingested = ingest::ingest(paths, &config.input)?;
-    let outlets: Vec<String> = ingested
-        .articles
+/// The per-article stages (tokenize, claims) over a batch of articles, flattened into
+/// what the cross-article stages read.
+#[derive(Debug)]
+pub struct Extraction {
+    pub articles: Vec<ArticleInfo>,
+    /// Outlet names, sorted; `ArticleInfo::outlet` indexes this.
+    pub outlets: Vec<String>,
+    /// Outlet index of each article (`ArticleInfo::outlet`, as the slice agreement reads).
+    pub article_outlet: Vec<usize>,
+    pub article_shingles: Vec<Vec<u64>>,
+    pub claims: Vec<Claim>,
+    pub claim_article: Vec<usize>,
+}
+
+impl Extraction {
+    pub fn corpus(&self) -> Corpus<'_> {
+        Corpus {
+            claims: &self.claims,
+            claim_article: &self.claim_article,
+            article_outlet: &self.article_outlet,
+            article_shingles: &self.article_shingles,
+            outlets: &self.outlets,
+        }
+    }
+}
+
+/// Extracts claims from every article in parallel, then drops lines an outlet repeats
+/// across its articles. Article texts are released here.
+pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> Extraction {
+    let outlets: Vec<String> = articles
         .iter()
         .map(|a| a.outlet.clone())
         .collect::<BTreeSet<_>>()
@@ -145,9 +166,8 @@ pub fn analyze(
         .collect();
 
     let extractor = ClaimExtractor::new(config);
-    let bar = progress.stage("claims", ingested.articles.len() as u64);
-    let mut extracted: Vec<ArticleClaims> = ingested
-        .articles
+    let bar = progress.stage("claims", articles.len() as u64);
+    let mut extracted: Vec<ArticleClaims> = articles
         .par_iter()
         .map(|article| {
             let claims = extractor.extract_with_title(
@@ -162,8 +182,7 @@ pub fn analyze(
         .collect();
     bar.finish_and_clear();
 
-    let article_outlet: Vec<usize> = ingested
-        .articles
+    let article_outlet: Vec<usize> = articles
         .iter()
         .map(|a| outlet_index[a.outlet.as_str()])
         .collect();
@@ -173,12 +192,12 @@ pub fn analyze(
         config.claims.furniture_repeat_articles,
     );
 
-    let mut articles = Vec::with_capacity(ingested.articles.len());
+    let mut infos = Vec::with_capacity(articles.len());
     let mut claims = Vec::new();
     let mut claim_article = Vec::new();
-    let mut article_shingles = Vec::with_capacity(ingested.articles.len());
-    for (index, (article, result)) in ingested.articles.into_iter().zip(extracted).enumerate() {
-        articles.push(ArticleInfo {
+    let mut article_shingles = Vec::with_capacity(articles.len());
+    for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
+        infos.push(ArticleInfo {
             key: article.key,
             outlet: article_outlet[index],
             title: article.title,
@@ -193,19 +212,38 @@ pub fn analyze(
         claims.extend(result.claims);
         article_shingles.push(result.shingles);
     }
+    Extraction {
+        articles: infos,
+        outlets,
+        article_outlet,
+        article_shingles,
+        claims,
+        claim_article,
+    }
+}
+
+/// Runs every stage over the articles under `paths`.
+pub fn analyze(
+    paths: &[PathBuf],
+    config: &Config,
+    progress: &Progress,
+) -> anyhow::Result<Analysis> {
+    let ingested = ingest::ingest(paths, &config.input)?;
+    let extraction = extract(ingested.articles, config, progress);
 
     let bar = progress.stage("agreement", 1);
-    let corpus = Corpus {
-        claims: &claims,
-        claim_article: &claim_article,
-        article_outlet: &article_outlet,
-        article_shingles: &article_shingles,
-        outlets: &outlets,
-    };
-    let agreement = agreement::analyze(&corpus, &config.agreement);
+    let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
     bar.finish_and_clear();
 
     let bar = progress.stage("score", 1);
+    let Extraction {
+        articles,
+        outlets,
+        article_outlet,
+        claims,
+        claim_article,
+        ..
+    } = extraction;
     let claim_outlet: Vec<usize> = claim_article.iter().map(|&a| article_outlet[a]).collect();
     let scores = score::score_claims(
         &claims,
@@ -232,7 +270,7 @@ pub fn analyze(
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its
 /// articles: donation boxes, bylines and boilerplate that no lexicon lists. Runs after
 /// per-article extraction so that stays a pure function of one article.
-pub fn drop_repeated_lines(
+fn drop_repeated_lines(
     extracted: &mut [ArticleClaims],
     article_outlet: &[usize],
     min_articles: usize,
