@@ -148,6 +148,7 @@ impl<'c> ClaimExtractor<'c> {
         let own_outlet = fold(outlet);
         let mut drafts: Vec<(usize, Draft)> = Vec::new();
         let mut dateline_origin = None;
+        let mut prose_sentences = 0;
         for (index, sentence) in doc.sentences.iter().enumerate() {
             if furniture_lines[sentence.line] {
                 out.dropped_furniture += 1;
@@ -158,6 +159,7 @@ impl<'c> ClaimExtractor<'c> {
                 dateline_origin = dateline.as_ref().and_then(|d| d.origin.clone());
             }
             let body_start = dateline.map_or(0, |d| d.end);
+            prose_sentences += 1;
             let context = SentenceContext {
                 doc,
                 sentence,
@@ -165,32 +167,27 @@ impl<'c> ClaimExtractor<'c> {
                 capitalized_mid_sentence: &capitalized_mid_sentence,
                 own_outlet: &own_outlet,
             };
-            let before = drafts.len();
             for (first, last) in clauses(doc, sentence, body_start) {
                 if let Some(draft) = self.draft(&context, first, last) {
                     drafts.push((index, draft));
                 }
-            }
-            if drafts.len() == before {
-                out.dropped_uncheckable += 1;
             }
         }
         let title_names = title
             .map(|t| self.title_names(t, &own_outlet))
             .unwrap_or_default();
         let topics = topic_entities(&drafts, &title_names);
-        let mut kept_sentences = std::collections::BTreeSet::new();
+        let mut sentences_with_claims = HashSet::new();
         for (index, draft) in drafts {
             let sentence = &doc.sentences[index];
             if let Some(mut claim) = self.finish(draft, &topics, dateline_origin.as_deref()) {
                 claim.id = claim_id(article_key, claim.start, claim.end);
                 claim.line_hash = line_hashes[sentence.line];
                 out.claims.push(claim);
-                kept_sentences.insert(index);
-            } else if !kept_sentences.contains(&index) {
-                out.dropped_uncheckable += 1;
+                sentences_with_claims.insert(index);
             }
         }
+        out.dropped_uncheckable = prose_sentences - sentences_with_claims.len();
         out
     }
 
@@ -400,6 +397,7 @@ impl<'c> ClaimExtractor<'c> {
     ) -> Vec<Name> {
         let lex = &self.tokenizer.config().lexicons;
         let text = &context.doc.text;
+        let adjacent = |a: &Token, b: &Token| text[a.end..b.start].chars().all(char::is_whitespace);
         let is_name_token = |i: usize| -> bool {
             let token = &tokens[i];
             if consumed[i] {
@@ -430,7 +428,7 @@ impl<'c> ClaimExtractor<'c> {
                         || context.capitalized_mid_sentence.contains(&token.folded)
                         || tokens.get(i + 1).is_some_and(|next| {
                             matches!(next.shape, Shape::Capitalized | Shape::AllCaps)
-                                && text[token.end..next.start].chars().all(char::is_whitespace)
+                                && adjacent(token, next)
                                 && !lex.stopwords.contains(&next.folded)
                         })
                 }
@@ -447,13 +445,8 @@ impl<'c> ClaimExtractor<'c> {
             let run_start = i;
             let mut run_end = i + 1;
             loop {
-                let gap = &text[tokens[run_end - 1].end
-                    ..tokens
-                        .get(run_end)
-                        .map_or(0, |t| t.start)
-                        .max(tokens[run_end - 1].end)];
                 if run_end < tokens.len()
-                    && gap.chars().all(char::is_whitespace)
+                    && adjacent(&tokens[run_end - 1], &tokens[run_end])
                     && is_name_token(run_end)
                 {
                     run_end += 1;

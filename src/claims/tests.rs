@@ -228,3 +228,19 @@ fn a_multi_word_name_opening_a_sentence_keeps_its_first_word() {
         only_claim("Meridian Airlines did not respond to questions about the Elmstead base.");
     assert_eq!(claim.entities, vec!["elmstead", "meridian airlines"]);
 }
+
+#[test]
+fn dropped_sentences_are_counted_once_whatever_their_clauses() {
+    // First clause dropped, second kept: the sentence yielded a claim.
+    let kept = extract(
+        "o",
+        "It was a grim morning in Marston, and state inspectors closed the Alder River Bridge in 2026.",
+    );
+    assert_eq!((kept.claims.len(), kept.dropped_uncheckable), (1, 0));
+    // Both clauses dropped: one sentence dropped, not two.
+    let dropped = extract(
+        "o",
+        "It was a grim morning in Marston, and nobody in the town had slept much at all.",
+    );
+    assert_eq!((dropped.claims.len(), dropped.dropped_uncheckable), (0, 1));
+}

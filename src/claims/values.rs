@@ -335,17 +335,17 @@ pub fn parse(
             scaled = true;
         }
         let before = doc.text[..token.start].trim_end_matches(' ');
-        let symbol = before
-            .chars()
-            .next_back()
-            .and_then(|c| CURRENCY_SYMBOLS.iter().find(|(s, _)| *s == c))
-            .map(|(_, code)| *code);
+        // (byte where the symbol starts, currency code): "$48" is written from the "$".
+        let symbol = before.chars().next_back().and_then(|c| {
+            let (_, code) = CURRENCY_SYMBOLS.iter().find(|(s, _)| *s == c)?;
+            Some((before.len() - c.len_utf8(), *code))
+        });
         let word = tokens
             .get(end)
             .and_then(|t| CURRENCY_WORDS.iter().find(|(w, _)| *w == t.folded))
             .map(|(_, code)| *code);
         let after = &doc.text[tokens[end - 1].end..];
-        let (kind, unit) = if let Some(code) = symbol.or(word) {
+        let (kind, unit) = if let Some(code) = symbol.map(|(_, code)| code).or(word) {
             if symbol.is_none() {
                 end += 1;
             }
@@ -379,14 +379,8 @@ pub fn parse(
             end
         };
         let mut found = value(doc, tokens, i, end, kind, amount, &unit);
-        if let Some(code) = symbol {
-            let symbol_char = CURRENCY_SYMBOLS
-                .iter()
-                .find(|(_, c)| *c == code)
-                .map(|(s, _)| *s);
-            if let Some(s) = symbol_char {
-                found.text.insert(0, s);
-            }
+        if let Some((start, _)) = symbol {
+            found.text = doc.text[start..tokens[end - 1].end].to_string();
         }
         values.push(found);
         consumed[i..consumed_end].iter_mut().for_each(|c| *c = true);
