@@ -256,7 +256,7 @@ impl Config {
     }
 
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
-        let mut checker = RangeChecker { origin };
+        let checker = RangeChecker { origin };
         let i = &self.input;
         checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 31)?;
         checker.int(
@@ -380,14 +380,14 @@ struct RangeChecker<'a> {
 }
 
 impl RangeChecker<'_> {
-    fn real(&mut self, key: &str, value: f64, lo: f64, hi: f64) -> Result<(), ConfigError> {
+    fn real(&self, key: &str, value: f64, lo: f64, hi: f64) -> Result<(), ConfigError> {
         if value.is_finite() && (lo..=hi).contains(&value) {
             return Ok(());
         }
         Err(self.out_of_range(key, value, lo, hi))
     }
 
-    fn int(&mut self, key: &str, value: u64, lo: u64, hi: u64) -> Result<(), ConfigError> {
+    fn int(&self, key: &str, value: u64, lo: u64, hi: u64) -> Result<(), ConfigError> {
         if (lo..=hi).contains(&value) {
             return Ok(());
         }

@@ -68,13 +68,6 @@ pub struct Ingested {
 }
 
 impl Ingested {
-    pub fn skipped(&self) -> usize {
-        self.inputs
-            .iter()
-            .filter(|r| r.status == InputStatus::Skipped)
-            .count()
-    }
-
     fn record(&mut self, path: String, status: InputStatus, reason: impl Into<String>) -> usize {
         self.inputs.push(InputRecord {
             path,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::Analysis;
+use crate::{Analysis, Support};
 
 pub const REPORT_FILES: &[&str] = &[
     "outlets.csv",
@@ -177,9 +177,13 @@ struct ReportRows {
 
 impl ReportRows {
     fn build(analysis: &Analysis) -> ReportRows {
+        // Both the claim and the outlet reports need every claim's support.
+        let supports: Vec<Support> = (0..analysis.claims.len())
+            .map(|claim| analysis.support(claim))
+            .collect();
         ReportRows {
-            claims: claim_rows(analysis),
-            outlets: outlet_rows(analysis),
+            claims: claim_rows(analysis, &supports),
+            outlets: outlet_rows(analysis, &supports),
             facts: fact_rows(analysis),
             evidence: evidence_rows(analysis),
             articles: article_rows(analysis),
@@ -188,7 +192,7 @@ impl ReportRows {
     }
 }
 
-fn claim_rows(analysis: &Analysis) -> Vec<ClaimRow> {
+fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
     let agreement = &analysis.agreement;
     let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
     order.sort_by_key(|&i| {
@@ -202,7 +206,7 @@ fn claim_rows(analysis: &Analysis) -> Vec<ClaimRow> {
         .into_iter()
         .map(|index| {
             let claim = &analysis.claims[index];
-            let support = analysis.support(index);
+            let support = &supports[index];
             let values = claim
                 .values
                 .iter()
@@ -231,44 +235,22 @@ fn claim_rows(analysis: &Analysis) -> Vec<ClaimRow> {
         .collect()
 }
 
-fn outlet_rows(analysis: &Analysis) -> Vec<OutletRow> {
+fn outlet_rows(analysis: &Analysis, supports: &[Support]) -> Vec<OutletRow> {
     let threshold = analysis.corroborated_threshold;
-    let mut rows: Vec<OutletRow> = analysis
-        .outlets
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let trust = analysis.scores.outlet[index];
-            OutletRow {
-                outlet: cell(name),
-                articles: analysis
-                    .articles
-                    .iter()
-                    .filter(|a| a.outlet == index)
-                    .count(),
-                claims: 0,
-                checkable: trust.checkable,
-                corroborated: 0,
-                contradicted: 0,
-                score: fixed(trust.score),
-                score_low: fixed(trust.low),
-                score_high: fixed(trust.high),
-            }
-        })
-        .collect();
-    for claim in 0..analysis.claims.len() {
-        let row = &mut rows[analysis.claim_outlet(claim)];
-        let score = analysis.scores.claim[claim];
-        let support = analysis.support(claim);
-        row.claims += 1;
-        if support.independent_support > 0 && score >= threshold {
-            row.corroborated += 1;
-        }
-        if !support.contradicting_outlets.is_empty() && score < threshold {
-            row.contradicted += 1;
-        }
+    let mut articles = vec![0; analysis.outlets.len()];
+    for article in &analysis.articles {
+        articles[article.outlet] += 1;
     }
-    let mut order: Vec<usize> = (0..rows.len()).collect();
+    // (claims, corroborated, contradicted) per outlet.
+    let mut tallies = vec![(0, 0, 0); analysis.outlets.len()];
+    for (claim, support) in supports.iter().enumerate() {
+        let tally = &mut tallies[analysis.claim_outlet(claim)];
+        let score = analysis.scores.claim[claim];
+        tally.0 += 1;
+        tally.1 += usize::from(support.independent_support > 0 && score >= threshold);
+        tally.2 += usize::from(!support.contradicting_outlets.is_empty() && score < threshold);
+    }
+    let mut order: Vec<usize> = (0..analysis.outlets.len()).collect();
     order.sort_by(|&a, &b| {
         let (ta, tb) = (
             analysis.scores.outlet[a].score,
@@ -277,8 +259,24 @@ fn outlet_rows(analysis: &Analysis) -> Vec<OutletRow> {
         tb.total_cmp(&ta)
             .then_with(|| analysis.outlets[a].cmp(&analysis.outlets[b]))
     });
-    let mut rows: Vec<Option<OutletRow>> = rows.into_iter().map(Some).collect();
-    order.into_iter().filter_map(|i| rows[i].take()).collect()
+    order
+        .into_iter()
+        .map(|index| {
+            let trust = analysis.scores.outlet[index];
+            let (claims, corroborated, contradicted) = tallies[index];
+            OutletRow {
+                outlet: cell(&analysis.outlets[index]),
+                articles: articles[index],
+                claims,
+                checkable: trust.checkable,
+                corroborated,
+                contradicted,
+                score: fixed(trust.score),
+                score_low: fixed(trust.low),
+                score_high: fixed(trust.high),
+            }
+        })
+        .collect()
 }
 
 fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
