@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Analyse articles and write CSV reports.
     Run(RunArgs),
+    /// Score structured observations (source, object, attribute, value) from a CSV/TSV.
+    Score(ScoreArgs),
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -52,6 +54,28 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// CSV or TSV with a header holding source, object, value and optionally attribute.
+    #[arg(long)]
+    pub facts: PathBuf,
+    /// Field separator; by default tab for .tsv/.tab/.txt and comma for .csv.
+    #[arg(long)]
+    pub delimiter: Option<char>,
+    /// Directory truths.csv, values.csv and sources.csv are written to.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Config file (TOML); the built-in defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the default configuration.
@@ -65,6 +89,7 @@ pub enum ConfigCommand {
 pub fn execute(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Score(args) => score(&args),
         Command::Config(ConfigCommand::Default) => {
             print_stdout(DEFAULT_TOML)?;
             Ok(0)
@@ -91,11 +116,7 @@ fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
 fn run(args: &RunArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let config = load_config(args.config.as_deref())?;
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = args.threads {
-        pool = pool.num_threads(usize::from(threads));
-    }
-    let pool = pool.build().context("cannot start worker threads")?;
+    let pool = thread_pool(args.threads)?;
     let progress = Progress::new(!args.quiet);
     let analysis = pool.install(|| crate::analyze(&args.paths, &config, &progress))?;
     crate::report::write_reports(&args.out, &analysis)?;
@@ -113,6 +134,56 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         );
     }
     Ok(if skipped > 0 { 1 } else { 0 })
+}
+
+fn thread_pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(usize::from(threads));
+    }
+    pool.build().context("cannot start worker threads")
+}
+
+/// Skipped rows named one per line up to this many; the rest are counted.
+const SKIPPED_ROWS_SHOWN: usize = 10;
+
+fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let pool = thread_pool(args.threads)?;
+    let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
+    let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
+    let scored = pool.install(|| crate::facts::score_facts(&input, &config));
+    crate::facts::write_fact_reports(&args.out, &scored)?;
+    for row in input.skipped.iter().take(SKIPPED_ROWS_SHOWN) {
+        eprintln!(
+            "credence: skipped {}:{}: {}",
+            input.path.display(),
+            row.line,
+            row.reason
+        );
+    }
+    if input.skipped.len() > SKIPPED_ROWS_SHOWN {
+        eprintln!(
+            "credence: ... and {} more skipped rows",
+            input.skipped.len() - SKIPPED_ROWS_SHOWN
+        );
+    }
+    if !args.quiet {
+        eprintln!(
+            "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",
+            input.records.len(),
+            input.missing_values,
+            input.skipped.len(),
+            scored.items.len(),
+            scored.sources.len(),
+            scored.iterations,
+            if scored.converged { "" } else { " (not converged)" },
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        );
+    }
+    Ok(if input.skipped.is_empty() { 0 } else { 1 })
 }
 
 /// Writes to stdout; a closed pipe (`credence config default | head`) is not an error.

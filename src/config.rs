@@ -62,6 +62,10 @@ const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
         "lexicons/furniture.txt",
         include_str!("../config/lexicons/furniture.txt"),
     ),
+    (
+        "lexicons/value_noise.txt",
+        include_str!("../config/lexicons/value_noise.txt"),
+    ),
 ];
 
 /// A configuration problem, always naming the file and the key.
@@ -150,10 +154,33 @@ pub struct ScoreConfig {
     pub attribution_weight: f64,
     pub copy_weight: f64,
     pub contradiction_weight: f64,
+    pub similarity_weight: f64,
     pub corroborated_threshold: f64,
     pub max_iterations: usize,
     pub tolerance: f64,
     pub interval: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsConfig {
+    pub missing_values: Vec<String>,
+    pub noise_words: String,
+    pub number_tolerance: f64,
+    pub time_tolerance_minutes: f64,
+    pub copy_prior: f64,
+    pub copy_probability: f64,
+    pub copy_max_sources: usize,
+}
+
+impl FactsConfig {
+    pub fn copying(&self) -> crate::score::Copying {
+        crate::score::Copying {
+            prior: self.copy_prior,
+            probability: self.copy_probability,
+            max_sources: self.copy_max_sources,
+        }
+    }
 }
 
 /// The whole configuration after validation, lexicons loaded.
@@ -165,6 +192,7 @@ pub struct Config {
     pub claims: ClaimsConfig,
     pub agreement: AgreementConfig,
     pub score: ScoreConfig,
+    pub facts: FactsConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
@@ -192,6 +220,8 @@ pub struct Lexicons {
     pub attribution_verbs: HashSet<String>,
     pub attribution_phrases: Vec<String>,
     pub furniture: Vec<FurniturePattern>,
+    /// Words that never identify a structured value ("edited", "by", "jr").
+    pub value_noise: HashSet<String>,
 }
 
 /// One line of `furniture.txt`.
@@ -362,6 +392,7 @@ impl Config {
             0.0,
             10.0,
         )?;
+        checker.real("score.similarity_weight", s.similarity_weight, 0.0, 1.0)?;
         checker.real(
             "score.corroborated_threshold",
             s.corroborated_threshold,
@@ -371,6 +402,22 @@ impl Config {
         checker.int("score.max_iterations", s.max_iterations as u64, 1, 100_000)?;
         checker.real("score.tolerance", s.tolerance, 0.0, 1.0)?;
         checker.real("score.interval", s.interval, 0.5, 0.999)?;
+        let f = &self.facts;
+        checker.real("facts.number_tolerance", f.number_tolerance, 0.0, 1.0)?;
+        checker.real(
+            "facts.time_tolerance_minutes",
+            f.time_tolerance_minutes,
+            0.0,
+            1440.0,
+        )?;
+        checker.real("facts.copy_prior", f.copy_prior, 0.0, 0.99)?;
+        checker.real("facts.copy_probability", f.copy_probability, 0.0, 0.99)?;
+        checker.int(
+            "facts.copy_max_sources",
+            f.copy_max_sources as u64,
+            2,
+            100_000,
+        )?;
         Ok(())
     }
 }
@@ -531,6 +578,7 @@ impl Lexicons {
                 .into_iter()
                 .map(|line| parse_furniture(&line))
                 .collect(),
+            value_noise: fold_all(read("facts.noise_words", &config.facts.noise_words)?),
         })
     }
 }

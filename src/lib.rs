@@ -17,6 +17,7 @@ pub mod agreement;
 pub mod claims;
 pub mod cli;
 pub mod config;
+pub mod facts;
 pub mod ingest;
 pub mod progress;
 pub mod report;

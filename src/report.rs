@@ -26,39 +26,54 @@ pub const REPORT_FILES: &[&str] = &[
 
 /// Writes every report into `dir` atomically; returns the paths written.
 pub fn write_reports(dir: &Path, analysis: &Analysis) -> anyhow::Result<Vec<PathBuf>> {
+    let rows = ReportRows::build(analysis);
+    write_atomically(dir, REPORT_FILES, |name, path| match name {
+        "outlets.csv" => write_csv(path, &rows.outlets),
+        "claims.csv" => write_csv(path, &rows.claims),
+        "facts.csv" => write_csv(path, &rows.facts),
+        "evidence.csv" => write_csv(path, &rows.evidence),
+        "articles.csv" => write_csv(path, &rows.articles),
+        "inputs.csv" => write_csv(path, &rows.inputs),
+        other => unreachable!("no writer for report {other}"),
+    })
+}
+
+/// Writes each named file through `write` into a staging directory inside `dir`, then
+/// renames them all into place; returns the paths written. A failure before the
+/// renames leaves the previous files exactly as they were.
+pub fn write_atomically(
+    dir: &Path,
+    names: &[&str],
+    write: impl Fn(&str, &Path) -> anyhow::Result<()>,
+) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".credence-staging-")
         .tempdir_in(dir)
         .with_context(|| format!("cannot write reports to {}", dir.display()))?;
-    let rows = ReportRows::build(analysis);
-    let stage = |name: &str| staging.path().join(name);
-    write_csv(&stage("outlets.csv"), &rows.outlets)?;
-    write_csv(&stage("claims.csv"), &rows.claims)?;
-    write_csv(&stage("facts.csv"), &rows.facts)?;
-    write_csv(&stage("evidence.csv"), &rows.evidence)?;
-    write_csv(&stage("articles.csv"), &rows.articles)?;
-    write_csv(&stage("inputs.csv"), &rows.inputs)?;
+    for name in names {
+        write(name, &staging.path().join(name))?;
+    }
     // Renames cannot fail half-way for a reason we can see in advance: check every
     // target first, so a blocked one stops the run before any report is replaced.
-    for name in REPORT_FILES {
+    for name in names {
         let target = dir.join(name);
         if target.symlink_metadata().is_ok_and(|m| !m.is_file()) {
             anyhow::bail!("cannot replace {}: not a regular file", target.display());
         }
     }
     let mut written = Vec::new();
-    for name in REPORT_FILES {
+    for name in names {
         let target = dir.join(name);
-        fs::rename(stage(name), &target)
+        fs::rename(staging.path().join(name), &target)
             .with_context(|| format!("cannot replace {}", target.display()))?;
         written.push(target);
     }
     Ok(written)
 }
 
-fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
+pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
     let context = || format!("cannot write {}", path.display());
     let mut writer = csv::Writer::from_path(path).with_context(context)?;
     for row in rows {
@@ -75,7 +90,7 @@ fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
 
 /// Four decimals, always: stable diffs between nightly runs, and a spreadsheet reads
 /// them as numbers.
-fn fixed(x: f64) -> String {
+pub fn fixed(x: f64) -> String {
     format!("{x:.4}")
 }
 

@@ -8,8 +8,19 @@
 //! pseudo-count, which is also what makes its interval honest: three checkable claims
 //! leave the Beta wide, three thousand make it narrow.
 //!
+//! Two refinements from the literature, both optional through the config:
+//! - implication (Yin et al.'s TruthFinder): a vote for one value lends a share of
+//!   itself to similar values of the same item ("Donald Knuth" to "Knuth, Donald E.",
+//!   478,403 to 478,404), so near-duplicates pool their support;
+//! - source dependence (Dong et al. 2009): two sources that share values which are
+//!   probably false are likely copying; on each value, a copier's vote is discounted by
+//!   the probability that it copied a source already counted.
+//!
 //! Only items that at least two voices speak to inform trust: a fact nobody else
 //! reported says nothing about whether its source is right.
+
+use std::collections::HashMap;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use statrs::distribution::{Beta, ContinuousCDF};
@@ -28,12 +39,42 @@ pub struct Observation {
     pub weight: f64,
 }
 
-#[derive(Debug, Clone)]
+/// A vote for `from` also counts, scaled by `strength` in (0, 1], for `to`: both are
+/// values of `item`, and `to` is partly implied by `from`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Implication {
+    pub item: usize,
+    pub from: usize,
+    pub to: usize,
+    pub strength: f64,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Problem {
     pub sources: usize,
     /// Number of candidate values of each item.
     pub item_values: Vec<usize>,
     pub observations: Vec<Observation>,
+    pub implications: Vec<Implication>,
+}
+
+/// Copy detection between sources (Dong et al. 2009).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Copying {
+    /// Prior probability that two sources are dependent; 0 turns detection off.
+    pub prior: f64,
+    /// Probability that a copier copies any one value.
+    pub probability: f64,
+    /// Items with more sources than this are left out of the pair test.
+    pub max_sources: usize,
+}
+
+impl Copying {
+    pub const OFF: Copying = Copying {
+        prior: 0.0,
+        probability: 0.0,
+        max_sources: 0,
+    };
 }
 
 /// A source's trust with its interval.
@@ -46,11 +87,21 @@ pub struct Trust {
     pub checkable: usize,
 }
 
+/// Two sources judged to be copying one another (or one origin).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dependence {
+    pub first: usize,
+    pub second: usize,
+    pub probability: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct Solution {
     pub trust: Vec<Trust>,
     /// Confidence of each candidate value, per item.
     pub confidence: Vec<Vec<f64>>,
+    /// Pairs of sources more likely dependent than not, sorted.
+    pub dependent: Vec<Dependence>,
     pub iterations: usize,
     pub converged: bool,
 }
@@ -58,57 +109,35 @@ pub struct Solution {
 /// Trust is kept away from 0 and 1, where the vote strength is infinite.
 const TRUST_CLAMP: f64 = 1e-3;
 
-pub fn solve(problem: &Problem, config: &ScoreConfig) -> Solution {
-    let observations = deduplicate(&problem.observations);
-    let by_item = item_ranges(&observations, problem.item_values.len());
-    let informative: Vec<bool> = by_item
-        .iter()
-        .map(|range| {
-            let mut voices: Vec<usize> = observations[range.clone()]
-                .iter()
-                .map(|o| o.voice)
-                .collect();
-            voices.sort_unstable();
-            voices.dedup();
-            voices.len() >= 2
-        })
-        .collect();
-
+pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solution {
+    let prepared = Prepared::new(problem, copying);
     let mut trust = vec![config.prior_trust; problem.sources];
-    let mut confidence = value_confidence(problem, &observations, &by_item, &trust, config);
+    let mut dependence = HashMap::new();
+    let mut confidence = prepared.value_confidence(&trust, &dependence, copying, config);
     let mut iterations = 0;
     let mut converged = false;
     while iterations < config.max_iterations {
         iterations += 1;
-        let updated = update_trust(
-            problem.sources,
-            &observations,
-            &informative,
-            &confidence,
-            config,
-        );
+        let updated = prepared.update_trust(&confidence, config);
         let change = updated
             .iter()
             .zip(&trust)
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
         trust = updated.iter().map(|t| t.0).collect();
-        confidence = value_confidence(problem, &observations, &by_item, &trust, config);
+        if copying.prior > 0.0 {
+            dependence = prepared.dependence(&trust, &confidence, copying, config);
+        }
+        confidence = prepared.value_confidence(&trust, &dependence, copying, config);
         if change < config.tolerance {
             converged = true;
             break;
         }
     }
-    let evidence = update_trust(
-        problem.sources,
-        &observations,
-        &informative,
-        &confidence,
-        config,
-    );
+    let evidence = prepared.update_trust(&confidence, config);
     let mut checkable = vec![0; problem.sources];
-    for observation in &observations {
-        if informative[observation.item] {
+    for observation in &prepared.observations {
+        if prepared.informative[observation.item] {
             checkable[observation.source] += 1;
         }
     }
@@ -125,19 +154,285 @@ pub fn solve(problem: &Problem, config: &ScoreConfig) -> Solution {
             }
         })
         .collect();
+    let mut dependent: Vec<Dependence> = dependence
+        .into_iter()
+        .filter(|&(_, p)| p > 0.5)
+        .map(|((first, second), probability)| Dependence {
+            first,
+            second,
+            probability,
+        })
+        .collect();
+    dependent.sort_by_key(|d| (d.first, d.second));
     Solution {
         trust,
         confidence,
+        dependent,
         iterations,
         converged,
     }
+}
+
+/// The problem rearranged for the iteration: observations grouped by item and value,
+/// each item's implications and whether it can inform trust.
+struct Prepared<'a> {
+    problem: &'a Problem,
+    observations: Vec<Observation>,
+    by_item: Vec<Range<usize>>,
+    implications: Vec<Implication>,
+    implications_by_item: Vec<Range<usize>>,
+    informative: Vec<bool>,
+    /// Source pairs (lower index first) that both speak to an item, with the items on
+    /// which they state the same value and the number on which they differ.
+    pairs: Vec<PairEvidence>,
+}
+
+struct PairEvidence {
+    sources: (usize, usize),
+    shared: Vec<(usize, usize)>,
+    differing: usize,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(problem: &'a Problem, copying: Copying) -> Self {
+        let observations = deduplicate(&problem.observations);
+        let items = problem.item_values.len();
+        let by_item = ranges(&observations, items, |o| o.item);
+        let mut implications = problem.implications.clone();
+        implications.sort_by_key(|i| (i.item, i.from, i.to));
+        let implications_by_item = ranges(&implications, items, |i| i.item);
+        let informative = by_item
+            .iter()
+            .map(|range| {
+                let mut voices: Vec<usize> = observations[range.clone()]
+                    .iter()
+                    .map(|o| o.voice)
+                    .collect();
+                voices.sort_unstable();
+                voices.dedup();
+                voices.len() >= 2
+            })
+            .collect();
+        let pairs = if copying.prior > 0.0 {
+            source_pairs(&observations, &by_item, copying.max_sources)
+        } else {
+            Vec::new()
+        };
+        Prepared {
+            problem,
+            observations,
+            by_item,
+            implications,
+            implications_by_item,
+            informative,
+            pairs,
+        }
+    }
+
+    fn value_confidence(
+        &self,
+        trust: &[f64],
+        dependence: &HashMap<(usize, usize), f64>,
+        copying: Copying,
+        config: &ScoreConfig,
+    ) -> Vec<Vec<f64>> {
+        (0..self.problem.item_values.len())
+            .into_par_iter()
+            .map(|item| {
+                let values = self.problem.item_values[item];
+                let mut votes = vec![0.0; values];
+                let observations = &self.observations[self.by_item[item].clone()];
+                for providers in observations.chunk_by(|a, b| a.value == b.value) {
+                    votes[providers[0].value] =
+                        value_votes(providers, trust, dependence, copying, config);
+                }
+                let implications = &self.implications[self.implications_by_item[item].clone()];
+                if !implications.is_empty() {
+                    let own = votes.clone();
+                    for implication in implications {
+                        votes[implication.to] +=
+                            config.similarity_weight * implication.strength * own[implication.from];
+                    }
+                }
+                let unobserved = (config.false_values + 1.0 - values as f64).max(0.0);
+                (0..values)
+                    .map(|v| {
+                        // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote
+                        // totals never overflow.
+                        let rivals: f64 = (0..values)
+                            .filter(|&w| w != v)
+                            .map(|w| (config.contradiction_weight * votes[w] - votes[v]).exp())
+                            .sum();
+                        1.0 / (1.0 + rivals + unobserved * (-votes[v]).exp())
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Posterior mean trust per source, with its Beta parameters.
+    fn update_trust(&self, confidence: &[Vec<f64>], config: &ScoreConfig) -> Vec<(f64, f64, f64)> {
+        let sources = self.problem.sources;
+        let mut alpha = vec![config.prior_strength * config.prior_trust; sources];
+        let mut beta = vec![config.prior_strength * (1.0 - config.prior_trust); sources];
+        for observation in self
+            .observations
+            .iter()
+            .filter(|o| self.informative[o.item])
+        {
+            let p = confidence[observation.item][observation.value];
+            alpha[observation.source] += observation.weight * p;
+            beta[observation.source] += observation.weight * (1.0 - p);
+        }
+        alpha
+            .into_iter()
+            .zip(beta)
+            .map(|(a, b)| {
+                let score = if a + b > 0.0 {
+                    a / (a + b)
+                } else {
+                    config.prior_trust
+                };
+                (score, a, b)
+            })
+            .collect()
+    }
+
+    /// Dong et al.'s Bayesian test per source pair: independent sources rarely state
+    /// the same false value (both wrong, and wrong alike: (1−t₁)(1−t₂)/n), while a
+    /// copier repeats whatever its origin said. Each shared value multiplies the odds
+    /// of dependence by P(same | copying) / P(same | independent), weighted by how
+    /// likely the value is true; each differing value by (1 − c).
+    fn dependence(
+        &self,
+        trust: &[f64],
+        confidence: &[Vec<f64>],
+        copying: Copying,
+        config: &ScoreConfig,
+    ) -> HashMap<(usize, usize), f64> {
+        let copy = copying.probability;
+        let prior_odds = (copying.prior / (1.0 - copying.prior)).ln();
+        let n = config.false_values;
+        self.pairs
+            .par_iter()
+            .filter_map(|pair| {
+                let t1 = clamp_trust(trust[pair.sources.0]);
+                let t2 = clamp_trust(trust[pair.sources.1]);
+                let mean = (t1 + t2) / 2.0;
+                let mut log_odds = prior_odds + pair.differing as f64 * (1.0 - copy).ln();
+                for &(item, value) in &pair.shared {
+                    let p = confidence[item][value];
+                    let independent = p * t1 * t2 + (1.0 - p) * (1.0 - t1) * (1.0 - t2) / n;
+                    let copied =
+                        (1.0 - copy) * independent + copy * (p * mean + (1.0 - p) * (1.0 - mean));
+                    log_odds += (copied / independent).ln();
+                }
+                let probability = 1.0 / (1.0 + (-log_odds).exp());
+                (probability > copying.prior).then_some((pair.sources, probability))
+            })
+            .collect()
+    }
+}
+
+/// The summed votes of one value's providers. With dependence known, providers are
+/// taken most trusted first, and each later one counts only as far as it is not a copy
+/// of one already counted (Dong et al.'s independence factor).
+fn value_votes(
+    providers: &[Observation],
+    trust: &[f64],
+    dependence: &HashMap<(usize, usize), f64>,
+    copying: Copying,
+    config: &ScoreConfig,
+) -> f64 {
+    let vote = |o: &Observation| o.weight * vote_strength(trust[o.source], config.false_values);
+    if dependence.is_empty() || providers.len() < 2 {
+        return providers.iter().map(vote).sum();
+    }
+    let mut ordered: Vec<&Observation> = providers.iter().collect();
+    ordered.sort_by(|a, b| {
+        trust[b.source]
+            .total_cmp(&trust[a.source])
+            .then(a.source.cmp(&b.source))
+    });
+    let mut total = 0.0;
+    for (index, observation) in ordered.iter().enumerate() {
+        let independence: f64 = ordered[..index]
+            .iter()
+            .map(|earlier| {
+                let key = ordered_pair(earlier.source, observation.source);
+                1.0 - copying.probability * dependence.get(&key).copied().unwrap_or(0.0)
+            })
+            .product();
+        total += independence * vote(observation);
+    }
+    total
+}
+
+fn ordered_pair(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
+}
+
+/// Every pair of sources meeting on an item with at most `max_sources` sources (the
+/// pairs grow quadratically, and a crowded item adds little copying evidence a pair
+/// does not show elsewhere). Only pairs that share a value at least once are kept:
+/// the others never co-provide a value, so their dependence could not discount one.
+fn source_pairs(
+    observations: &[Observation],
+    by_item: &[Range<usize>],
+    max_sources: usize,
+) -> Vec<PairEvidence> {
+    // (pair, item, the shared value or NO_VALUE when the two differ there)
+    const NO_VALUE: usize = usize::MAX;
+    let mut events: Vec<((usize, usize), usize, usize)> = by_item
+        .par_iter()
+        .filter(|range| range.len() <= max_sources)
+        .flat_map_iter(|range| {
+            let item = &observations[range.clone()];
+            (0..item.len()).flat_map(move |i| {
+                (i + 1..item.len()).filter_map(move |j| {
+                    let (a, b) = (&item[i], &item[j]);
+                    (a.source != b.source).then(|| {
+                        let shared = if a.value == b.value {
+                            a.value
+                        } else {
+                            NO_VALUE
+                        };
+                        (ordered_pair(a.source, b.source), a.item, shared)
+                    })
+                })
+            })
+        })
+        .collect();
+    events.par_sort_unstable();
+    events.dedup();
+    events
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|group| {
+            let shared: Vec<(usize, usize)> = group
+                .iter()
+                .filter(|e| e.2 != NO_VALUE)
+                .map(|e| (e.1, e.2))
+                .collect();
+            // A source stating two values of one item meets its partner there more
+            // than once; the item counts once, as shared if any value is.
+            let mut items_met: Vec<usize> = group.iter().map(|e| e.1).collect();
+            items_met.dedup();
+            let mut shared_items: Vec<usize> = shared.iter().map(|s| s.0).collect();
+            shared_items.dedup();
+            (!shared.is_empty()).then(|| PairEvidence {
+                sources: group[0].0,
+                differing: items_met.len() - shared_items.len(),
+                shared,
+            })
+        })
+        .collect()
 }
 
 /// One observation per (source, item, value), keeping the strongest: a re-crawled or
 /// repeated statement is still one statement. Sorted by item, value, source.
 fn deduplicate(observations: &[Observation]) -> Vec<Observation> {
     let mut sorted = observations.to_vec();
-    sorted.sort_by(|a, b| {
+    sorted.par_sort_unstable_by(|a, b| {
         (a.item, a.value, a.source)
             .cmp(&(b.item, b.value, b.source))
             .then(b.weight.total_cmp(&a.weight))
@@ -148,86 +443,24 @@ fn deduplicate(observations: &[Observation]) -> Vec<Observation> {
     sorted
 }
 
-fn item_ranges(sorted: &[Observation], items: usize) -> Vec<std::ops::Range<usize>> {
-    let mut ranges = vec![0..0; items];
+/// The range of each key in a slice sorted by that key; empty for absent keys.
+fn ranges<T>(sorted: &[T], keys: usize, key: impl Fn(&T) -> usize) -> Vec<Range<usize>> {
+    let mut ranges = vec![0..0; keys];
     let mut start = 0;
-    while start < sorted.len() {
-        let item = sorted[start].item;
-        let end = start
-            + sorted[start..]
-                .iter()
-                .take_while(|o| o.item == item)
-                .count();
-        ranges[item] = start..end;
-        start = end;
+    for group in sorted.chunk_by(|a, b| key(a) == key(b)) {
+        ranges[key(&group[0])] = start..start + group.len();
+        start += group.len();
     }
     ranges
 }
 
+fn clamp_trust(trust: f64) -> f64 {
+    trust.clamp(TRUST_CLAMP, 1.0 - TRUST_CLAMP)
+}
+
 fn vote_strength(trust: f64, false_values: f64) -> f64 {
-    let t = trust.clamp(TRUST_CLAMP, 1.0 - TRUST_CLAMP);
+    let t = clamp_trust(trust);
     (false_values * t / (1.0 - t)).ln()
-}
-
-fn value_confidence(
-    problem: &Problem,
-    observations: &[Observation],
-    by_item: &[std::ops::Range<usize>],
-    trust: &[f64],
-    config: &ScoreConfig,
-) -> Vec<Vec<f64>> {
-    (0..problem.item_values.len())
-        .into_par_iter()
-        .map(|item| {
-            let values = problem.item_values[item];
-            let mut votes = vec![0.0; values];
-            for observation in &observations[by_item[item].clone()] {
-                votes[observation.value] += observation.weight
-                    * vote_strength(trust[observation.source], config.false_values);
-            }
-            let unobserved = (config.false_values + 1.0 - values as f64).max(0.0);
-            (0..values)
-                .map(|v| {
-                    // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote
-                    // totals never overflow.
-                    let rivals: f64 = (0..values)
-                        .filter(|&w| w != v)
-                        .map(|w| (config.contradiction_weight * votes[w] - votes[v]).exp())
-                        .sum();
-                    1.0 / (1.0 + rivals + unobserved * (-votes[v]).exp())
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// Posterior mean trust per source, with its Beta parameters.
-fn update_trust(
-    sources: usize,
-    observations: &[Observation],
-    informative: &[bool],
-    confidence: &[Vec<f64>],
-    config: &ScoreConfig,
-) -> Vec<(f64, f64, f64)> {
-    let mut alpha = vec![config.prior_strength * config.prior_trust; sources];
-    let mut beta = vec![config.prior_strength * (1.0 - config.prior_trust); sources];
-    for observation in observations.iter().filter(|o| informative[o.item]) {
-        let p = confidence[observation.item][observation.value];
-        alpha[observation.source] += observation.weight * p;
-        beta[observation.source] += observation.weight * (1.0 - p);
-    }
-    alpha
-        .into_iter()
-        .zip(beta)
-        .map(|(a, b)| {
-            let score = if a + b > 0.0 {
-                a / (a + b)
-            } else {
-                config.prior_trust
-            };
-            (score, a, b)
-        })
-        .collect()
 }
 
 /// Central interval of Beta(alpha, beta) with the given coverage; the whole of [0, 1]
@@ -276,8 +509,9 @@ mod tests {
             sources: 4,
             item_values: vec![2; 6],
             observations,
+            implications: Vec::new(),
         };
-        let solution = solve(&problem, &config());
+        let solution = solve(&problem, &config(), Copying::OFF);
         assert!(solution.converged);
         assert!(
             solution.confidence[0][0] > 0.9,
@@ -297,8 +531,9 @@ mod tests {
             sources: 1,
             item_values: vec![1],
             observations: vec![observation(0, 0, 0)],
+            implications: Vec::new(),
         };
-        let solution = solve(&problem, &config());
+        let solution = solve(&problem, &config(), Copying::OFF);
         assert!((solution.trust[0].score - config().prior_trust).abs() < 1e-9);
         assert_eq!(solution.trust[0].checkable, 0);
         assert!((solution.confidence[0][0] - config().prior_trust).abs() < 1e-9);
@@ -317,8 +552,10 @@ mod tests {
                     sources: 2,
                     item_values: vec![1; items],
                     observations,
+                    implications: Vec::new(),
                 },
                 &config(),
+                Copying::OFF,
             )
         };
         let few = build(3).trust[0];
@@ -345,8 +582,10 @@ mod tests {
                 sources: 2,
                 item_values: vec![1; 4],
                 observations,
+                implications: Vec::new(),
             },
             &config(),
+            Copying::OFF,
         );
         assert_eq!(solution.trust[0].checkable, 0);
         assert!((solution.trust[0].score - config().prior_trust).abs() < 1e-9);
@@ -358,11 +597,15 @@ mod tests {
             sources: 2,
             item_values: vec![2],
             observations: vec![observation(0, 0, 0), observation(1, 0, 1)],
+            implications: Vec::new(),
         };
         let mut repeated = once.clone();
         repeated.observations.push(observation(0, 0, 0));
         repeated.observations.push(observation(0, 0, 0));
-        let (a, b) = (solve(&once, &config()), solve(&repeated, &config()));
+        let (a, b) = (
+            solve(&once, &config(), Copying::OFF),
+            solve(&repeated, &config(), Copying::OFF),
+        );
         assert_eq!(a.confidence, b.confidence);
     }
 
@@ -376,8 +619,10 @@ mod tests {
                 sources: 5000,
                 item_values: vec![2],
                 observations,
+                implications: Vec::new(),
             },
             &config(),
+            Copying::OFF,
         );
         for p in &solution.confidence[0] {
             assert!(p.is_finite() && (0.0..=1.0).contains(p), "{p}");

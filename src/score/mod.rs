@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use crate::agreement::Agreement;
 use crate::claims::Claim;
 use crate::config::ScoreConfig;
-pub use engine::{solve, Observation, Problem, Solution, Trust};
+pub use engine::{solve, Copying, Dependence, Implication, Observation, Problem, Solution, Trust};
 
 #[derive(Debug, Clone)]
 pub struct Scores {
@@ -50,8 +50,11 @@ pub fn score_claims(
         sources: outlets,
         item_values: agreement.facts.iter().map(|f| f.values.len()).collect(),
         observations,
+        implications: Vec::new(),
     };
-    let solution = solve(&problem, config);
+    // Copies are found in the text (shared wording, cited origins) and already merged
+    // into voices; value coincidences across a handful of facts would only add noise.
+    let solution = solve(&problem, config, Copying::OFF);
     let claim = (0..claims.len())
         .map(|c| solution.confidence[agreement.claim_fact[c]][agreement.claim_value[c]])
         .collect();
