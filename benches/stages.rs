@@ -32,7 +32,7 @@ use credence::agreement;
 use credence::claims::ClaimExtractor;
 use credence::config::Config;
 use credence::progress::Progress;
-use credence::score::engine::{self, Observation, Problem};
+use credence::score::engine::{self, Implication, Observation, Problem};
 use credence::tokenize::Tokenizer;
 use credence::Extraction;
 
@@ -1031,11 +1031,11 @@ fn extract_all(config: &Config, articles: &[Article]) -> Extraction {
 // Structured problem for the score engine
 // ---------------------------------------------------------------------------------
 
-const SOURCES: usize = 2_000;
-const ITEMS: usize = 30_000;
-const OBSERVATIONS: usize = 100_000;
+const SOURCES: usize = 20_000;
+const ITEMS: usize = 300_000;
+const OBSERVATIONS: usize = 1_000_000;
 
-/// 100k observations: every item observed at least once, source activity skewed
+/// 1M observations: every item observed at least once, source activity skewed
 /// (a few prolific sources, a long tail), each source right with its own accuracy
 /// (value 0 is the truth), weights as hedges and attributions leave them.
 fn build_problem() -> Problem {
@@ -1067,10 +1067,26 @@ fn build_problem() -> Problem {
             }
         })
         .collect();
+    // Neighbouring values of an item imply each other, as near-equal figures do.
+    let implications = item_values
+        .iter()
+        .enumerate()
+        .flat_map(|(item, &values)| {
+            (1..values).flat_map(move |value| {
+                [(value - 1, value), (value, value - 1)].map(|(from, to)| Implication {
+                    item,
+                    from,
+                    to,
+                    strength: 0.5,
+                })
+            })
+        })
+        .collect();
     Problem {
         sources: SOURCES,
         item_values,
         observations,
+        implications,
     }
 }
 
@@ -1168,7 +1184,8 @@ fn bench_agreement(c: &mut Criterion) {
 fn bench_score_engine(c: &mut Criterion) {
     let config = Config::builtin();
     let problem = build_problem();
-    let once = engine::solve(&problem, &config.score);
+    let copying = config.facts.copying();
+    let once = engine::solve(&problem, &config.score, copying);
     eprintln!(
         "score_engine: {} sources, {} items, {} observations, {} iterations, converged {}",
         problem.sources,
@@ -1179,8 +1196,9 @@ fn bench_score_engine(c: &mut Criterion) {
     );
     let mut group = group(c, "score_engine");
     group.throughput(Throughput::Elements(problem.observations.len() as u64));
-    group.bench_function("100k_observations", |b| {
-        b.iter(|| black_box(engine::solve(black_box(&problem), &config.score)))
+    group.sampling_mode(SamplingMode::Flat);
+    group.bench_function("1M_observations", |b| {
+        b.iter(|| black_box(engine::solve(black_box(&problem), &config.score, copying)))
     });
     group.finish();
 }
