@@ -164,9 +164,48 @@ fn item_ranges(sorted: &[Observation], items: usize) -> Vec<std::ops::Range<usiz
     ranges
 }
 
-fn vote_strength(trust: f64, false_values: f64) -> f64 {
+/// The vote of a source with this trust, before its observation's weight:
+/// ln(n·t / (1 − t)).
+pub fn vote_strength(trust: f64, false_values: f64) -> f64 {
     let t = trust.clamp(TRUST_CLAMP, 1.0 - TRUST_CLAMP);
     (false_values * t / (1.0 - t)).ln()
+}
+
+/// How many of the n assumed false values nobody stated, for an item with `values`
+/// observed ones: they compete with every observed value at a vote of 0.
+pub fn unobserved_values(values: usize, false_values: f64) -> f64 {
+    (false_values + 1.0 - values as f64).max(0.0)
+}
+
+/// Confidence of `votes[value]` given the summed votes of each observed value of one
+/// item: a softmax against the other values and the unobserved ones.
+pub fn confidence(votes: &[f64], value: usize, config: &ScoreConfig) -> f64 {
+    let unobserved = unobserved_values(votes.len(), config.false_values);
+    // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote totals never
+    // overflow.
+    let rivals: f64 = (0..votes.len())
+        .filter(|&w| w != value)
+        .map(|w| (config.contradiction_weight * votes[w] - votes[value]).exp())
+        .sum();
+    1.0 / (1.0 + rivals + unobserved * (-votes[value]).exp())
+}
+
+/// The Beta pseudo-counts (α₀, β₀) every source starts from.
+pub fn prior(config: &ScoreConfig) -> (f64, f64) {
+    (
+        config.prior_strength * config.prior_trust,
+        config.prior_strength * (1.0 - config.prior_trust),
+    )
+}
+
+/// Posterior mean trust of Beta(α, β); the prior trust when there is neither prior
+/// nor evidence.
+pub fn posterior_mean(alpha: f64, beta: f64, config: &ScoreConfig) -> f64 {
+    if alpha + beta > 0.0 {
+        alpha / (alpha + beta)
+    } else {
+        config.prior_trust
+    }
 }
 
 fn value_confidence(
@@ -185,18 +224,7 @@ fn value_confidence(
                 votes[observation.value] += observation.weight
                     * vote_strength(trust[observation.source], config.false_values);
             }
-            let unobserved = (config.false_values + 1.0 - values as f64).max(0.0);
-            (0..values)
-                .map(|v| {
-                    // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote
-                    // totals never overflow.
-                    let rivals: f64 = (0..values)
-                        .filter(|&w| w != v)
-                        .map(|w| (config.contradiction_weight * votes[w] - votes[v]).exp())
-                        .sum();
-                    1.0 / (1.0 + rivals + unobserved * (-votes[v]).exp())
-                })
-                .collect()
+            (0..values).map(|v| confidence(&votes, v, config)).collect()
         })
         .collect()
 }
@@ -209,8 +237,9 @@ fn update_trust(
     confidence: &[Vec<f64>],
     config: &ScoreConfig,
 ) -> Vec<(f64, f64, f64)> {
-    let mut alpha = vec![config.prior_strength * config.prior_trust; sources];
-    let mut beta = vec![config.prior_strength * (1.0 - config.prior_trust); sources];
+    let (alpha0, beta0) = prior(config);
+    let mut alpha = vec![alpha0; sources];
+    let mut beta = vec![beta0; sources];
     for observation in observations.iter().filter(|o| informative[o.item]) {
         let p = confidence[observation.item][observation.value];
         alpha[observation.source] += observation.weight * p;
@@ -219,14 +248,7 @@ fn update_trust(
     alpha
         .into_iter()
         .zip(beta)
-        .map(|(a, b)| {
-            let score = if a + b > 0.0 {
-                a / (a + b)
-            } else {
-                config.prior_trust
-            };
-            (score, a, b)
-        })
+        .map(|(a, b)| (posterior_mean(a, b, config), a, b))
         .collect()
 }
 
