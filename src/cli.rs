@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, DEFAULT_TOML};
 use crate::progress::Progress;
+use crate::report::ReportOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,10 +27,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Analyse articles and write CSV reports.
+    /// Analyse articles and write CSV reports (and an HTML one with --html).
     Run(RunArgs),
     /// Score structured observations (source, object, attribute, value) from a CSV/TSV.
     Score(ScoreArgs),
+    /// Explain why a claim or an outlet got its score, from a run's reports.
+    Explain(ExplainArgs),
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -52,6 +55,25 @@ pub struct RunArgs {
     /// No progress bars and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Start every CSV with a UTF-8 byte-order mark, for Excel (config: report.excel).
+    #[arg(long)]
+    pub excel: bool,
+    /// Also write report.html: ranking, top facts, score history, run summary.
+    #[arg(long)]
+    pub html: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A claim id from claims.csv, or an outlet name (any case).
+    pub target: String,
+    /// Directory holding the run's reports.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Config the run used, for the weights the reports do not record; the built-in
+    /// defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +81,9 @@ pub struct ScoreArgs {
     /// CSV or TSV with a header holding source, object, value and optionally attribute.
     #[arg(long)]
     pub facts: PathBuf,
+    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
+    #[arg(long)]
+    pub excel: bool,
     /// Field separator; by default tab for .tsv/.tab/.txt and comma for .csv.
     #[arg(long)]
     pub delimiter: Option<char>,
@@ -90,6 +115,16 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Score(args) => score(&args),
+        Command::Explain(args) => {
+            let config = load_config(args.config.as_deref())?;
+            let config_name = match &args.config {
+                Some(path) => path.display().to_string(),
+                None => "the built-in config".to_string(),
+            };
+            let reports = crate::explain::Reports::load(&args.out)?;
+            print_stdout(&reports.explain(&args.target, &config, &config_name)?)?;
+            Ok(0)
+        }
         Command::Config(ConfigCommand::Default) => {
             print_stdout(DEFAULT_TOML)?;
             Ok(0)
@@ -119,7 +154,11 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
     let pool = thread_pool(args.threads)?;
     let progress = Progress::new(!args.quiet);
     let analysis = pool.install(|| crate::analyze(&args.paths, &config, &progress))?;
-    crate::report::write_reports(&args.out, &analysis)?;
+    let options = ReportOptions {
+        excel: args.excel || config.report.excel,
+        html: args.html,
+    };
+    crate::report::write_reports(&args.out, &analysis, &options)?;
     let skipped = analysis.skipped_inputs();
     if !args.quiet {
         eprintln!(
@@ -154,7 +193,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
     let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
     let scored = pool.install(|| crate::facts::score_facts(&input, &config));
-    crate::facts::write_fact_reports(&args.out, &scored)?;
+    crate::facts::write_fact_reports(&args.out, &scored, args.excel || config.report.excel)?;
     for row in input.skipped.iter().take(SKIPPED_ROWS_SHOWN) {
         eprintln!(
             "credence: skipped {}:{}: {}",

@@ -183,6 +183,12 @@ impl FactsConfig {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    pub excel: bool,
+}
+
 /// The whole configuration after validation, lexicons loaded.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -193,6 +199,7 @@ pub struct Config {
     pub agreement: AgreementConfig,
     pub score: ScoreConfig,
     pub facts: FactsConfig,
+    pub report: ReportConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
@@ -727,6 +734,21 @@ mod tests {
         assert_eq!(
             config.score.prior_trust,
             Config::builtin().score.prior_trust
+        );
+    }
+
+    #[test]
+    fn report_excel_is_off_by_default_and_can_be_set() {
+        assert!(!Config::builtin().report.excel);
+        let config =
+            Config::from_toml("[report]\nexcel = true\n", "t", LexiconSource::Embedded).unwrap();
+        assert!(config.report.excel);
+        let err = Config::from_toml("[report]\nexcell = true\n", "t", LexiconSource::Embedded)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 2, in [report]") && err.contains("excell"),
+            "{err}"
         );
     }
 

@@ -6,8 +6,10 @@
 //!
 //! ```text
 //! ingest ─▶ tokenize ─▶ claims ─▶ agreement ─▶ score ─▶ report
-//! (Article)  (Doc)      (Claim)   (Fact, Voice) (Scores)  (CSV)
+//! (Article)  (Doc)      (Claim)   (Fact, Voice) (Scores)  (CSV, HTML)
 //! ```
+//!
+//! `explain` reads the CSV reports back, so it works on a past run's output.
 //!
 //! Tokenizing and claim extraction are per article and run in parallel; agreement and
 //! scoring work on the whole set of claims and never depend on arrival order, so the
@@ -17,7 +19,10 @@ pub mod agreement;
 pub mod claims;
 pub mod cli;
 pub mod config;
+pub mod explain;
 pub mod facts;
+pub mod history;
+pub mod html;
 pub mod ingest;
 pub mod progress;
 pub mod report;
@@ -34,7 +39,7 @@ use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
 use ingest::{Article, InputRecord};
 use progress::Progress;
-use score::Scores;
+use score::{Scores, Trust};
 
 /// An article after extraction; its text is no longer held.
 #[derive(Debug, Clone)]
@@ -62,6 +67,8 @@ pub struct Analysis {
     pub agreement: Agreement,
     pub scores: Scores,
     pub corroborated_threshold: f64,
+    /// Coverage of the outlet score interval (`score.interval`).
+    pub interval: f64,
     pub config_hash: u64,
 }
 
@@ -75,6 +82,74 @@ pub struct Support<'a> {
     /// Voices among the supporters other than the claim's own: copies of one text and
     /// reports citing one origin count once.
     pub independent_support: usize,
+}
+
+/// Where a claim stands once scored; the `corroborated` and `contradicted` counts of
+/// outlets.csv tally the first two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standing {
+    /// An independent voice supports it and its confidence reached the threshold.
+    Corroborated,
+    /// Another outlet states a competing value and its confidence fell below the
+    /// threshold.
+    Contradicted,
+    /// Other voices speak to its fact, but neither of the above holds.
+    Unresolved,
+    /// No other voice speaks to its fact: nothing to check it against.
+    Uncheckable,
+}
+
+impl Standing {
+    /// `others_speak`: some claim of the same fact has a different voice.
+    pub fn of(
+        independent_support: usize,
+        contradicted: bool,
+        others_speak: bool,
+        score: f64,
+        threshold: f64,
+    ) -> Standing {
+        if independent_support > 0 && score >= threshold {
+            Standing::Corroborated
+        } else if contradicted && score < threshold {
+            Standing::Contradicted
+        } else if others_speak {
+            Standing::Unresolved
+        } else {
+            Standing::Uncheckable
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Corroborated => "corroborated",
+            Standing::Contradicted => "contradicted",
+            Standing::Unresolved => "unresolved",
+            Standing::Uncheckable => "uncheckable",
+        }
+    }
+}
+
+/// One outlet's line in the ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletSummary {
+    pub outlet: usize,
+    pub articles: usize,
+    pub claims: usize,
+    pub corroborated: usize,
+    pub contradicted: usize,
+    pub trust: Trust,
+}
+
+/// Who stands behind a fact's leading value and who against it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactSummary {
+    /// Index of the leading value in the fact's `values`.
+    pub leading: usize,
+    /// Distinct voices stating the leading value.
+    pub voices_for: usize,
+    /// Distinct voices stating only competing values.
+    pub voices_against: usize,
+    pub outlets: usize,
 }
 
 impl Analysis {
@@ -115,6 +190,92 @@ impl Analysis {
         }
         support.independent_support = voices.len();
         support
+    }
+
+    /// `support` of every claim, by claim index.
+    pub fn supports(&self) -> Vec<Support<'_>> {
+        (0..self.claims.len()).map(|c| self.support(c)).collect()
+    }
+
+    pub fn standing(&self, claim: usize, support: &Support) -> Standing {
+        let agreement = &self.agreement;
+        let own_voice = agreement.claim_voice[claim];
+        let others_speak = agreement.facts[agreement.claim_fact[claim]]
+            .claims
+            .iter()
+            .any(|&c| agreement.claim_voice[c] != own_voice);
+        Standing::of(
+            support.independent_support,
+            !support.contradicting_outlets.is_empty(),
+            others_speak,
+            self.scores.claim[claim],
+            self.corroborated_threshold,
+        )
+    }
+
+    /// Every outlet, highest score first, then by name. `supports` is `self.supports()`.
+    pub fn outlet_summaries(&self, supports: &[Support]) -> Vec<OutletSummary> {
+        let mut summaries: Vec<OutletSummary> = self
+            .scores
+            .outlet
+            .iter()
+            .enumerate()
+            .map(|(outlet, &trust)| OutletSummary {
+                outlet,
+                articles: 0,
+                claims: 0,
+                corroborated: 0,
+                contradicted: 0,
+                trust,
+            })
+            .collect();
+        for article in &self.articles {
+            summaries[article.outlet].articles += 1;
+        }
+        for (claim, support) in supports.iter().enumerate() {
+            let summary = &mut summaries[self.claim_outlet(claim)];
+            summary.claims += 1;
+            match self.standing(claim, support) {
+                Standing::Corroborated => summary.corroborated += 1,
+                Standing::Contradicted => summary.contradicted += 1,
+                Standing::Unresolved | Standing::Uncheckable => {}
+            }
+        }
+        summaries.sort_by(|a, b| {
+            b.trust
+                .score
+                .total_cmp(&a.trust.score)
+                .then_with(|| self.outlets[a.outlet].cmp(&self.outlets[b.outlet]))
+        });
+        summaries
+    }
+
+    pub fn fact_summary(&self, fact: usize) -> FactSummary {
+        let agreement = &self.agreement;
+        let values = &agreement.facts[fact].values;
+        let leading = self.scores.fact_value[fact];
+        let voices_of = |claims: &[usize]| -> BTreeSet<usize> {
+            claims.iter().map(|&c| agreement.claim_voice[c]).collect()
+        };
+        let supporting = voices_of(&values[leading]);
+        let against: BTreeSet<usize> = values
+            .iter()
+            .enumerate()
+            .filter(|(v, _)| *v != leading)
+            .flat_map(|(_, group)| voices_of(group))
+            .filter(|voice| !supporting.contains(voice))
+            .collect();
+        let outlets: BTreeSet<usize> = agreement.facts[fact]
+            .claims
+            .iter()
+            .map(|&c| self.claim_outlet(c))
+            .collect();
+        FactSummary {
+            leading,
+            voices_for: supporting.len(),
+            voices_against: against.len(),
+            outlets: outlets.len(),
+        }
     }
 
     pub fn skipped_inputs(&self) -> usize {
@@ -264,6 +425,7 @@ pub fn analyze(
         agreement,
         scores,
         corroborated_threshold: config.score.corroborated_threshold,
+        interval: config.score.interval,
         config_hash: config.hash,
     })
 }
@@ -291,5 +453,28 @@ fn drop_repeated_lines(
             .claims
             .retain(|claim| articles_with_line[&(outlet, claim.line_hash)] < min_articles);
         result.dropped_furniture += before - result.claims.len();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Standing;
+
+    #[test]
+    fn standing_needs_an_independent_voice_or_a_rival_on_the_right_side_of_the_threshold() {
+        assert_eq!(
+            Standing::of(1, true, true, 0.5, 0.5),
+            Standing::Corroborated
+        );
+        assert_eq!(Standing::of(0, false, true, 0.9, 0.5), Standing::Unresolved);
+        assert_eq!(
+            Standing::of(2, true, true, 0.4, 0.5),
+            Standing::Contradicted
+        );
+        assert_eq!(Standing::of(0, true, true, 0.6, 0.5), Standing::Unresolved);
+        assert_eq!(
+            Standing::of(0, false, false, 0.7, 0.5),
+            Standing::Uncheckable
+        );
     }
 }

@@ -1,20 +1,23 @@
-//! Writes the CSV reports, all or nothing.
+//! Writes the reports (the CSVs, and `report.html` with `--html`), all or nothing.
 //!
 //! Every report is first written into a temporary directory inside `--out`, then each is
 //! renamed over its predecessor; a run that fails before the renames leaves last
 //! night's reports exactly as they were. Text cells that a spreadsheet would read as a
 //! formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`; numbers are written
-//! with a fixed four decimals.
+//! with a fixed four decimals. With `--excel` each CSV starts with a UTF-8 byte-order
+//! mark, without which Excel reads the file in the local code page.
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde::Serialize;
 
-use crate::{Analysis, Support};
+use crate::{Analysis, OutletSummary, Support};
 
+/// The CSV reports, written by every run.
 pub const REPORT_FILES: &[&str] = &[
     "outlets.csv",
     "claims.csv",
@@ -24,16 +27,56 @@ pub const REPORT_FILES: &[&str] = &[
     "inputs.csv",
 ];
 
+/// The HTML report, written with `--html`.
+pub const HTML_REPORT: &str = "report.html";
+
+/// Where earlier runs' outlet scores are kept, relative to `--out`; the HTML report
+/// charts them when present.
+pub const HISTORY_FILE: &str = "history/outlets.csv";
+
+/// How the reports are written, beyond what they contain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Start every CSV with a UTF-8 byte-order mark, which Excel needs to read UTF-8.
+    pub excel: bool,
+    /// Also write `report.html`.
+    pub html: bool,
+}
+
+impl ReportOptions {
+    /// Every file a run with these options writes into `--out`.
+    pub fn files(&self) -> Vec<&'static str> {
+        let mut files = REPORT_FILES.to_vec();
+        if self.html {
+            files.push(HTML_REPORT);
+        }
+        files
+    }
+}
+
 /// Writes every report into `dir` atomically; returns the paths written.
-pub fn write_reports(dir: &Path, analysis: &Analysis) -> anyhow::Result<Vec<PathBuf>> {
-    let rows = ReportRows::build(analysis);
-    write_atomically(dir, REPORT_FILES, |name, path| match name {
-        "outlets.csv" => write_csv(path, &rows.outlets),
-        "claims.csv" => write_csv(path, &rows.claims),
-        "facts.csv" => write_csv(path, &rows.facts),
-        "evidence.csv" => write_csv(path, &rows.evidence),
-        "articles.csv" => write_csv(path, &rows.articles),
-        "inputs.csv" => write_csv(path, &rows.inputs),
+pub fn write_reports(
+    dir: &Path,
+    analysis: &Analysis,
+    options: &ReportOptions,
+) -> anyhow::Result<Vec<PathBuf>> {
+    // Claims, outlets and the HTML report all need every claim's support.
+    let supports = analysis.supports();
+    let summaries = analysis.outlet_summaries(&supports);
+    let rows = ReportRows::build(analysis, &supports, &summaries);
+    let bom = options.excel;
+    write_atomically(dir, &options.files(), |name, path| match name {
+        "outlets.csv" => write_csv(path, &rows.outlets, bom),
+        "claims.csv" => write_csv(path, &rows.claims, bom),
+        "facts.csv" => write_csv(path, &rows.facts, bom),
+        "evidence.csv" => write_csv(path, &rows.evidence, bom),
+        "articles.csv" => write_csv(path, &rows.articles, bom),
+        "inputs.csv" => write_csv(path, &rows.inputs, bom),
+        HTML_REPORT => {
+            let history = crate::history::load(&dir.join(HISTORY_FILE));
+            let page = crate::html::render(analysis, &supports, &summaries, &history);
+            write_file(path, page.as_bytes())
+        }
         other => unreachable!("no writer for report {other}"),
     })
 }
@@ -73,9 +116,16 @@ pub fn write_atomically(
     Ok(written)
 }
 
-pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes rows as CSV with a header, after a UTF-8 byte-order mark when `bom`.
+pub fn write_csv<T: Serialize>(path: &Path, rows: &[T], bom: bool) -> anyhow::Result<()> {
     let context = || format!("cannot write {}", path.display());
-    let mut writer = csv::Writer::from_path(path).with_context(context)?;
+    let mut file = fs::File::create(path).with_context(context)?;
+    if bom {
+        file.write_all(UTF8_BOM).with_context(context)?;
+    }
+    let mut writer = csv::Writer::from_writer(file);
     for row in rows {
         writer.serialize(row).with_context(context)?;
     }
@@ -88,18 +138,38 @@ pub fn write_csv<T: Serialize>(path: &Path, rows: &[T]) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    let mut file = fs::File::create(path).with_context(context)?;
+    file.write_all(bytes).with_context(context)?;
+    file.sync_all().with_context(context)?;
+    Ok(())
+}
+
 /// Four decimals, always: stable diffs between nightly runs, and a spreadsheet reads
 /// them as numbers.
 pub fn fixed(x: f64) -> String {
     format!("{x:.4}")
 }
 
+/// What a spreadsheet would take for the start of a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Neutralises text a spreadsheet would evaluate as a formula.
 pub fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(FORMULA_STARTS) {
         format!("'{text}")
     } else {
         text.to_string()
+    }
+}
+
+/// The text `cell` was given, for readers of the reports. (Text that itself began with
+/// `'` and a formula character loses its `'`: the two cannot be told apart.)
+pub fn uncell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
     }
 }
 
@@ -124,6 +194,7 @@ struct OutletRow {
 struct ClaimRow {
     claim_id: String,
     fact_id: String,
+    value_group: usize,
     outlet: String,
     article: String,
     sentence: String,
@@ -191,14 +262,10 @@ struct ReportRows {
 }
 
 impl ReportRows {
-    fn build(analysis: &Analysis) -> ReportRows {
-        // Both the claim and the outlet reports need every claim's support.
-        let supports: Vec<Support> = (0..analysis.claims.len())
-            .map(|claim| analysis.support(claim))
-            .collect();
+    fn build(analysis: &Analysis, supports: &[Support], summaries: &[OutletSummary]) -> ReportRows {
         ReportRows {
-            claims: claim_rows(analysis, &supports),
-            outlets: outlet_rows(analysis, &supports),
+            claims: claim_rows(analysis, supports),
+            outlets: outlet_rows(analysis, summaries),
             facts: fact_rows(analysis),
             evidence: evidence_rows(analysis),
             articles: article_rows(analysis),
@@ -231,6 +298,7 @@ fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
             ClaimRow {
                 claim_id: claim.id.clone(),
                 fact_id: agreement.facts[agreement.claim_fact[index]].id.clone(),
+                value_group: agreement.claim_value[index] + 1,
                 outlet: cell(&analysis.outlets[analysis.claim_outlet(index)]),
                 article: cell(&analysis.articles[analysis.claim_article[index]].key),
                 sentence: cell(&claim.text),
@@ -250,46 +318,19 @@ fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
         .collect()
 }
 
-fn outlet_rows(analysis: &Analysis, supports: &[Support]) -> Vec<OutletRow> {
-    let threshold = analysis.corroborated_threshold;
-    let mut articles = vec![0; analysis.outlets.len()];
-    for article in &analysis.articles {
-        articles[article.outlet] += 1;
-    }
-    // (claims, corroborated, contradicted) per outlet.
-    let mut tallies = vec![(0, 0, 0); analysis.outlets.len()];
-    for (claim, support) in supports.iter().enumerate() {
-        let tally = &mut tallies[analysis.claim_outlet(claim)];
-        let score = analysis.scores.claim[claim];
-        tally.0 += 1;
-        tally.1 += usize::from(support.independent_support > 0 && score >= threshold);
-        tally.2 += usize::from(!support.contradicting_outlets.is_empty() && score < threshold);
-    }
-    let mut order: Vec<usize> = (0..analysis.outlets.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ta, tb) = (
-            analysis.scores.outlet[a].score,
-            analysis.scores.outlet[b].score,
-        );
-        tb.total_cmp(&ta)
-            .then_with(|| analysis.outlets[a].cmp(&analysis.outlets[b]))
-    });
-    order
-        .into_iter()
-        .map(|index| {
-            let trust = analysis.scores.outlet[index];
-            let (claims, corroborated, contradicted) = tallies[index];
-            OutletRow {
-                outlet: cell(&analysis.outlets[index]),
-                articles: articles[index],
-                claims,
-                checkable: trust.checkable,
-                corroborated,
-                contradicted,
-                score: fixed(trust.score),
-                score_low: fixed(trust.low),
-                score_high: fixed(trust.high),
-            }
+fn outlet_rows(analysis: &Analysis, summaries: &[OutletSummary]) -> Vec<OutletRow> {
+    summaries
+        .iter()
+        .map(|summary| OutletRow {
+            outlet: cell(&analysis.outlets[summary.outlet]),
+            articles: summary.articles,
+            claims: summary.claims,
+            checkable: summary.trust.checkable,
+            corroborated: summary.corroborated,
+            contradicted: summary.contradicted,
+            score: fixed(summary.trust.score),
+            score_low: fixed(summary.trust.low),
+            score_high: fixed(summary.trust.high),
         })
         .collect()
 }
@@ -301,33 +342,16 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
         .iter()
         .enumerate()
         .map(|(index, fact)| {
-            let leading = analysis.scores.fact_value[index];
-            let voices_of = |claims: &[usize]| -> BTreeSet<usize> {
-                claims.iter().map(|&c| agreement.claim_voice[c]).collect()
-            };
-            let supporting = voices_of(&fact.values[leading]);
-            let against: BTreeSet<usize> = fact
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(v, _)| *v != leading)
-                .flat_map(|(_, group)| voices_of(group))
-                .filter(|voice| !supporting.contains(voice))
-                .collect();
-            let outlets: BTreeSet<usize> = fact
-                .claims
-                .iter()
-                .map(|&c| analysis.claim_outlet(c))
-                .collect();
+            let summary = analysis.fact_summary(index);
             FactRow {
                 fact_id: fact.id.clone(),
                 claims: fact.claims.len(),
-                outlets: outlets.len(),
+                outlets: summary.outlets,
                 values: fact.values.len(),
-                independent_sources: supporting.len(),
-                independent_against: against.len(),
+                independent_sources: summary.voices_for,
+                independent_against: summary.voices_against,
                 score: fixed(analysis.scores.fact[index]),
-                statement: cell(&analysis.claims[fact.values[leading][0]].text),
+                statement: cell(&analysis.claims[fact.values[summary.leading][0]].text),
             }
         })
         .collect();
@@ -410,7 +434,56 @@ mod tests {
         assert_eq!(cell("+1"), "'+1");
         assert_eq!(cell("@cmd"), "'@cmd");
         assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("\rx"), "'\rx");
         assert_eq!(cell("Bloomberg"), "Bloomberg");
+        assert_eq!(cell("a=b"), "a=b");
+    }
+
+    #[test]
+    fn uncell_inverts_cell() {
+        for text in [
+            "=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx", "plain", "'quoted", "",
+        ] {
+            assert_eq!(uncell(&cell(text)), text);
+        }
+    }
+
+    #[test]
+    fn excel_csv_starts_with_a_bom_and_reads_back() {
+        #[derive(Serialize)]
+        struct Row {
+            name: String,
+            score: String,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let rows = [Row {
+            name: cell("=1+1"),
+            score: fixed(0.25),
+        }];
+        for bom in [false, true] {
+            let path = dir.path().join(format!("{bom}.csv"));
+            write_csv(&path, &rows, bom).unwrap();
+            let bytes = fs::read(&path).unwrap();
+            assert_eq!(bytes.starts_with(UTF8_BOM), bom);
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.ends_with("name,score\n'=1+1,0.2500\n"), "{text:?}");
+            let mut reader = csv::Reader::from_path(&path).unwrap();
+            assert_eq!(reader.headers().unwrap(), vec!["name", "score"]);
+        }
+    }
+
+    #[test]
+    fn html_is_listed_only_when_asked_for() {
+        let plain = ReportOptions::default().files();
+        assert_eq!(plain, REPORT_FILES);
+        let html = ReportOptions {
+            html: true,
+            ..ReportOptions::default()
+        }
+        .files();
+        assert_eq!(html.last(), Some(&HTML_REPORT));
+        assert_eq!(html.len(), REPORT_FILES.len() + 1);
     }
 
     #[test]

@@ -452,7 +452,12 @@ struct SourceRow {
 }
 
 /// Writes truths.csv, values.csv and sources.csv into `dir`, atomically.
-pub fn write_fact_reports(dir: &Path, scored: &ScoredFacts) -> anyhow::Result<Vec<PathBuf>> {
+/// `bom` starts each with a UTF-8 byte-order mark, as `--excel` does for `credence run`.
+pub fn write_fact_reports(
+    dir: &Path,
+    scored: &ScoredFacts,
+    bom: bool,
+) -> anyhow::Result<Vec<PathBuf>> {
     let truths: Vec<TruthRow> = scored
         .items
         .iter()
@@ -518,9 +523,9 @@ pub fn write_fact_reports(dir: &Path, scored: &ScoredFacts) -> anyhow::Result<Ve
         })
         .collect();
     write_atomically(dir, REPORT_FILES, |name, path| match name {
-        "truths.csv" => write_csv(path, &truths),
-        "values.csv" => write_csv(path, &values),
-        "sources.csv" => write_csv(path, &sources),
+        "truths.csv" => write_csv(path, &truths, bom),
+        "values.csv" => write_csv(path, &values, bom),
+        "sources.csv" => write_csv(path, &sources, bom),
         other => unreachable!("no writer for report {other}"),
     })
 }

@@ -254,18 +254,7 @@ impl<'a> Prepared<'a> {
                             config.similarity_weight * implication.strength * own[implication.from];
                     }
                 }
-                let unobserved = (config.false_values + 1.0 - values as f64).max(0.0);
-                (0..values)
-                    .map(|v| {
-                        // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote
-                        // totals never overflow.
-                        let rivals: f64 = (0..values)
-                            .filter(|&w| w != v)
-                            .map(|w| (config.contradiction_weight * votes[w] - votes[v]).exp())
-                            .sum();
-                        1.0 / (1.0 + rivals + unobserved * (-votes[v]).exp())
-                    })
-                    .collect()
+                (0..values).map(|v| confidence(&votes, v, config)).collect()
             })
             .collect()
     }
@@ -273,8 +262,9 @@ impl<'a> Prepared<'a> {
     /// Posterior mean trust per source, with its Beta parameters.
     fn update_trust(&self, confidence: &[Vec<f64>], config: &ScoreConfig) -> Vec<(f64, f64, f64)> {
         let sources = self.problem.sources;
-        let mut alpha = vec![config.prior_strength * config.prior_trust; sources];
-        let mut beta = vec![config.prior_strength * (1.0 - config.prior_trust); sources];
+        let (alpha0, beta0) = prior(config);
+        let mut alpha = vec![alpha0; sources];
+        let mut beta = vec![beta0; sources];
         for observation in self
             .observations
             .iter()
@@ -287,14 +277,7 @@ impl<'a> Prepared<'a> {
         alpha
             .into_iter()
             .zip(beta)
-            .map(|(a, b)| {
-                let score = if a + b > 0.0 {
-                    a / (a + b)
-                } else {
-                    config.prior_trust
-                };
-                (score, a, b)
-            })
+            .map(|(a, b)| (posterior_mean(a, b, config), a, b))
             .collect()
     }
 
@@ -458,9 +441,48 @@ fn clamp_trust(trust: f64) -> f64 {
     trust.clamp(TRUST_CLAMP, 1.0 - TRUST_CLAMP)
 }
 
-fn vote_strength(trust: f64, false_values: f64) -> f64 {
+/// The vote of a source with this trust, before its observation's weight:
+/// ln(n·t / (1 − t)).
+pub fn vote_strength(trust: f64, false_values: f64) -> f64 {
     let t = clamp_trust(trust);
     (false_values * t / (1.0 - t)).ln()
+}
+
+/// How many of the n assumed false values nobody stated, for an item with `values`
+/// observed ones: they compete with every observed value at a vote of 0.
+pub fn unobserved_values(values: usize, false_values: f64) -> f64 {
+    (false_values + 1.0 - values as f64).max(0.0)
+}
+
+/// Confidence of `votes[value]` given the summed votes of each observed value of one
+/// item: a softmax against the other values and the unobserved ones.
+pub fn confidence(votes: &[f64], value: usize, config: &ScoreConfig) -> f64 {
+    let unobserved = unobserved_values(votes.len(), config.false_values);
+    // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote totals never
+    // overflow.
+    let rivals: f64 = (0..votes.len())
+        .filter(|&w| w != value)
+        .map(|w| (config.contradiction_weight * votes[w] - votes[value]).exp())
+        .sum();
+    1.0 / (1.0 + rivals + unobserved * (-votes[value]).exp())
+}
+
+/// The Beta pseudo-counts (α₀, β₀) every source starts from.
+pub fn prior(config: &ScoreConfig) -> (f64, f64) {
+    (
+        config.prior_strength * config.prior_trust,
+        config.prior_strength * (1.0 - config.prior_trust),
+    )
+}
+
+/// Posterior mean trust of Beta(α, β); the prior trust when there is neither prior
+/// nor evidence.
+pub fn posterior_mean(alpha: f64, beta: f64, config: &ScoreConfig) -> f64 {
+    if alpha + beta > 0.0 {
+        alpha / (alpha + beta)
+    } else {
+        config.prior_trust
+    }
 }
 
 /// Central interval of Beta(alpha, beta) with the given coverage; the whole of [0, 1]

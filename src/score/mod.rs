@@ -11,7 +11,10 @@ use std::collections::HashMap;
 use crate::agreement::Agreement;
 use crate::claims::Claim;
 use crate::config::ScoreConfig;
-pub use engine::{solve, Copying, Dependence, Implication, Observation, Problem, Solution, Trust};
+pub use engine::{
+    confidence, posterior_mean, prior, solve, unobserved_values, vote_strength, Copying,
+    Dependence, Implication, Observation, Problem, Solution, Trust,
+};
 
 #[derive(Debug, Clone)]
 pub struct Scores {
@@ -117,20 +120,47 @@ fn claim_weights(
         .iter()
         .enumerate()
         .map(|(index, claim)| {
-            let key = voice_key(index);
-            let sharing = voice_outlets[&key].len() as f64;
-            let share = (1.0 + config.copy_weight * (sharing - 1.0)) / sharing;
-            let hedge = if claim.hedge.is_some() {
-                config.hedge_weight
-            } else {
-                1.0
-            };
-            let attribution = if claim.attribution.is_some() {
-                config.attribution_weight
-            } else {
-                1.0
-            };
-            share * hedge * attribution
+            vote_weight(
+                voice_outlets[&voice_key(index)].len(),
+                claim.hedge.is_some(),
+                claim.attribution.is_some(),
+                config,
+            )
+            .product()
         })
         .collect()
+}
+
+/// The factors of one claim's vote weight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VoteWeight {
+    /// Its outlet's share of a voice that `sharing` outlets speak with on one value:
+    /// (1 + copy_weight·(sharing − 1)) / sharing.
+    pub share: f64,
+    pub hedge: f64,
+    pub attribution: f64,
+}
+
+impl VoteWeight {
+    pub fn product(self) -> f64 {
+        self.share * self.hedge * self.attribution
+    }
+}
+
+pub fn vote_weight(
+    sharing: usize,
+    hedged: bool,
+    attributed: bool,
+    config: &ScoreConfig,
+) -> VoteWeight {
+    let sharing = sharing.max(1) as f64;
+    VoteWeight {
+        share: (1.0 + config.copy_weight * (sharing - 1.0)) / sharing,
+        hedge: if hedged { config.hedge_weight } else { 1.0 },
+        attribution: if attributed {
+            config.attribution_weight
+        } else {
+            1.0
+        },
+    }
 }

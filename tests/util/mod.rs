@@ -175,3 +175,32 @@ pub fn row<'a>(
     );
     matching[0]
 }
+
+/// The first of `names` found on PATH, for tests that drive an external program and
+/// skip without it.
+pub fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Runs `program` with `args` under coreutils `timeout`, so a hung office suite or
+/// browser fails the test instead of stalling it; panics unless it exits 0.
+pub fn run_external(program: &Path, args: &[OsString], seconds: u32) -> std::process::Output {
+    let output = Command::new("timeout")
+        .arg(seconds.to_string())
+        .arg(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("spawn timeout {}: {e}", program.display()));
+    assert!(
+        output.status.success(),
+        "{} {args:?} failed ({:?}; 124 = timed out)\n--- stdout\n{}\n--- stderr\n{}",
+        program.display(),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
