@@ -8,7 +8,7 @@ CARGO ?= cargo
 OUT ?= reports
 ARGS ?=
 
-.PHONY: build run test test-office test-browser lint fmt bench bench-quick clean
+.PHONY: build run test test-office test-browser lint fmt bench bench-quick eval-truth peer clean
 
 build:
 	$(CARGO) build --release
@@ -25,6 +25,23 @@ test-office:
 
 test-browser:
 	$(CARGO) test --test browser -- --ignored --nocapture
+
+# Truth discovery on the public benchmarks in ../shared (Book, Population, Flight),
+# beside the peer truthdiscovery 1.0.4 when `make peer` has installed it.
+SHARED ?= ../shared
+PEER_VENV ?= target/peer-venv
+
+eval-truth: build
+	python3 scripts/truth/eval.py --shared $(SHARED) --credence target/release/credence \
+		--config config/default.toml --ablations \
+		$(if $(wildcard $(PEER_VENV)/bin/python),--peer-python $(PEER_VENV)/bin/python)
+
+# The peer in a private virtualenv; --no-deps because its drawing dependency does not
+# build, and the algorithms need only numpy, scipy and bidict.
+peer:
+	python3 -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet numpy scipy bidict imageio matplotlib
+	$(PEER_VENV)/bin/pip install --quiet --no-deps truthdiscovery==1.0.4
 
 lint:
 	$(CARGO) fmt --check
