@@ -10,7 +10,8 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use unicode_normalization::UnicodeNormalization;
+
+use crate::tokenize::fold;
 
 /// How an item's values are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,28 +275,28 @@ pub fn parse_date(text: &str) -> Option<i32> {
 }
 
 /// Name tokens of a text value: HTML entities decoded (crawled shop pages write
-/// "St&uuml;tzle"), diacritics and case folded, hyphens joined, noise words and
-/// initials dropped, sorted and distinct. A value made only of initials or noise keeps
-/// them, so it is still distinguishable from the empty value.
+/// "St&uuml;tzle"), hyphens and apostrophes joined, each word folded as the text
+/// pipeline folds names, noise words and initials dropped, sorted and distinct. A value
+/// made only of initials or noise keeps them, so it is still distinguishable from the
+/// empty value.
 pub fn name_tokens(text: &str, noise_words: &HashSet<String>) -> Vec<String> {
     let decoded = html_escape::decode_html_entities(text);
-    let folded: String = decoded
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .filter(|&c| c != '-' && c != '\'' && c != '’')
+    let joined: String = decoded
+        .chars()
+        .filter(|&c| !matches!(c, '-' | '\'' | '’'))
         .collect();
-    let words: Vec<&str> = folded
+    let words: Vec<String> = joined
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .map(fold)
         .collect();
     let mut tokens: Vec<String> = words
         .iter()
-        .filter(|w| w.chars().count() >= 2 && !noise_words.contains(**w))
-        .map(|w| w.to_string())
+        .filter(|w| w.chars().count() >= 2 && !noise_words.contains(*w))
+        .cloned()
         .collect();
     if tokens.is_empty() {
-        tokens = words.iter().map(|w| w.to_string()).collect();
+        tokens = words;
     }
     tokens.sort_unstable();
     tokens.dedup();
@@ -393,6 +394,7 @@ mod tests {
         assert_eq!(key("edited by Donald Knuth Jr"), "donald knuth");
         assert_eq!(key("St&uuml;tzle, Thomas"), "stutzle thomas");
         assert_eq!(key("Smith-Jones, Ann"), "ann smithjones");
+        assert_eq!(key("Łukasz O’Brien"), "lukasz obrien");
         assert_ne!(key("Donald Ervin Knuth"), key("Donald Knuth"));
     }
 
