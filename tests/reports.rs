@@ -62,16 +62,21 @@ fn html_report_is_written_only_when_asked_for() {
     assert!(!dir.join("plain").join(HTML_REPORT).exists());
     run_fixtures(&dir, "html", &["--html"]);
     assert!(dir.join("html").join(HTML_REPORT).is_file());
-    // Staging left nothing behind.
-    let mut names: Vec<String> = fs::read_dir(dir.join("html"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
+    // Exactly the reports, and staging left nothing behind.
+    let names = |out: &str| {
+        let mut names: Vec<String> = fs::read_dir(dir.join(out))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
     let mut expected: Vec<String> = REPORT_FILES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(names("plain"), expected);
     expected.push(HTML_REPORT.to_string());
     expected.sort();
-    assert_eq!(names, expected);
+    assert_eq!(names("html"), expected);
 }
 
 fn count(haystack: &str, needle: &str) -> usize {

@@ -16,11 +16,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::report::{cell, fixed, write_atomically, write_csv};
+use crate::report::{cell, fixed, write_atomically, write_csv, StagedFile};
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use value::{Kind, Parsed, ValueRules};
-
-pub const REPORT_FILES: &[&str] = &["truths.csv", "values.csv", "sources.csv"];
 
 /// One row of the input.
 #[derive(Debug, Clone, PartialEq)]
@@ -522,10 +520,13 @@ pub fn write_fact_reports(
             }
         })
         .collect();
-    write_atomically(dir, REPORT_FILES, |name, path| match name {
-        "truths.csv" => write_csv(path, &truths, bom),
-        "values.csv" => write_csv(path, &values, bom),
-        "sources.csv" => write_csv(path, &sources, bom),
-        other => unreachable!("no writer for report {other}"),
-    })
+    let files: [StagedFile; 3] = [
+        ("truths.csv", Box::new(|path| write_csv(path, &truths, bom))),
+        ("values.csv", Box::new(|path| write_csv(path, &values, bom))),
+        (
+            "sources.csv",
+            Box::new(|path| write_csv(path, &sources, bom)),
+        ),
+    ];
+    write_atomically(dir, &files)
 }
