@@ -43,21 +43,8 @@ pub struct RunArgs {
     /// Files or directories of articles (.txt, .jsonl), walked recursively.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Directory the reports are written to.
-    #[arg(long, default_value = "reports")]
-    pub out: PathBuf,
-    /// Config file (TOML); the built-in defaults when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Worker threads; all cores when absent.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
-    /// No progress bars and no summary.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Start every CSV with a UTF-8 byte-order mark, for Excel (config: report.excel).
-    #[arg(long)]
-    pub excel: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
     /// Also write report.html: ranking, top facts, score history, run summary.
     #[arg(long)]
     pub html: bool,
@@ -81,13 +68,17 @@ pub struct ScoreArgs {
     /// CSV or TSV with a header holding source, object, value and optionally attribute.
     #[arg(long)]
     pub facts: PathBuf,
-    /// Start every CSV with a UTF-8 byte-order mark (for Excel).
-    #[arg(long)]
-    pub excel: bool,
     /// Field separator; by default tab for .tsv/.tab/.txt and comma for .csv.
     #[arg(long)]
     pub delimiter: Option<char>,
-    /// Directory truths.csv, values.csv and sources.csv are written to.
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options every command that writes reports takes.
+#[derive(Debug, clap::Args)]
+pub struct CommonArgs {
+    /// Directory the reports are written to.
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
     /// Config file (TOML); the built-in defaults when absent.
@@ -96,9 +87,29 @@ pub struct ScoreArgs {
     /// Worker threads; all cores when absent.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
-    /// No summary on stderr.
+    /// No progress bars and no summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Start every CSV with a UTF-8 byte-order mark, for Excel (config: report.excel).
+    #[arg(long)]
+    pub excel: bool,
+}
+
+impl CommonArgs {
+    /// The config, and a worker pool of the requested size.
+    fn prepare(&self) -> anyhow::Result<(Config, rayon::ThreadPool)> {
+        let config = load_config(self.config.as_deref())?;
+        let mut pool = rayon::ThreadPoolBuilder::new();
+        if let Some(threads) = self.threads {
+            pool = pool.num_threads(usize::from(threads));
+        }
+        let pool = pool.build().context("cannot start worker threads")?;
+        Ok((config, pool))
+    }
+
+    fn excel(&self, config: &Config) -> bool {
+        self.excel || config.report.excel
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,17 +161,17 @@ fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
 
 fn run(args: &RunArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let config = load_config(args.config.as_deref())?;
-    let pool = thread_pool(args.threads)?;
-    let progress = Progress::new(!args.quiet);
+    let common = &args.common;
+    let (config, pool) = common.prepare()?;
+    let progress = Progress::new(!common.quiet);
     let analysis = pool.install(|| crate::analyze(&args.paths, &config, &progress))?;
     let options = ReportOptions {
-        excel: args.excel || config.report.excel,
+        excel: common.excel(&config),
         html: args.html,
     };
-    crate::report::write_reports(&args.out, &analysis, &options)?;
+    crate::report::write_reports(&common.out, &analysis, &options)?;
     let skipped = analysis.skipped_inputs();
-    if !args.quiet {
+    if !common.quiet {
         eprintln!(
             "credence: {} articles, {} claims, {} facts, {} outlets, {} skipped inputs in {:.2} s; reports in {}",
             analysis.articles.len(),
@@ -169,18 +180,10 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
             analysis.outlets.len(),
             skipped,
             started.elapsed().as_secs_f64(),
-            args.out.display()
+            common.out.display()
         );
     }
     Ok(if skipped > 0 { 1 } else { 0 })
-}
-
-fn thread_pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(threads) = threads {
-        pool = pool.num_threads(usize::from(threads));
-    }
-    pool.build().context("cannot start worker threads")
 }
 
 /// Skipped rows named one per line up to this many; the rest are counted.
@@ -188,12 +191,12 @@ const SKIPPED_ROWS_SHOWN: usize = 10;
 
 fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let config = load_config(args.config.as_deref())?;
-    let pool = thread_pool(args.threads)?;
+    let common = &args.common;
+    let (config, pool) = common.prepare()?;
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
     let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
     let scored = pool.install(|| crate::facts::score_facts(&input, &config));
-    crate::facts::write_fact_reports(&args.out, &scored, args.excel || config.report.excel)?;
+    crate::facts::write_fact_reports(&common.out, &scored, common.excel(&config))?;
     for row in input.skipped.iter().take(SKIPPED_ROWS_SHOWN) {
         eprintln!(
             "credence: skipped {}:{}: {}",
@@ -208,7 +211,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
             input.skipped.len() - SKIPPED_ROWS_SHOWN
         );
     }
-    if !args.quiet {
+    if !common.quiet {
         eprintln!(
             "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",
             input.records.len(),
@@ -219,7 +222,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
             scored.iterations,
             if scored.converged { "" } else { " (not converged)" },
             started.elapsed().as_secs_f64(),
-            args.out.display()
+            common.out.display()
         );
     }
     Ok(if input.skipped.is_empty() { 0 } else { 1 })
