@@ -73,6 +73,23 @@ fn a_relisted_book_counts_once_and_not_available_is_no_statement() {
     let lantern = row(&sources, "source", "Lantern & Quill");
     // Two rows for one book with one value, and a "Not Available": one statement.
     assert_eq!(lantern["claims"], "1");
+    // Re-crawling a shop that lists a book under two values changes nothing either.
+    let original = fs::read_to_string(fixture("bookshops.csv")).unwrap();
+    let recrawled = dir.write(
+        "recrawled.csv",
+        format!(
+            "{original}Midnight Remainders,0596007124,authors,\"Freeman, Eric; Sierra, Kathy\",again\n"
+        ),
+    );
+    let again = Dir::new();
+    score(&again, recrawled.to_str().unwrap(), &[]).assert_code(0);
+    for name in ["truths.csv", "values.csv", "sources.csv"] {
+        assert_eq!(
+            fs::read(dir.join("out").join(name)).unwrap(),
+            fs::read(again.join("out").join(name)).unwrap(),
+            "{name}"
+        );
+    }
 }
 
 #[test]

@@ -204,8 +204,10 @@ struct PreparedItem {
     kind: Kind,
     parsed: Vec<Parsed>,
     displays: Vec<String>,
-    /// (source, candidate) per row.
+    /// Distinct (source, candidate) pairs, sorted: a re-crawled row is one statement.
     statements: Vec<(usize, usize)>,
+    /// (from, to, strength) between this item's candidates.
+    implications: Vec<(usize, usize, f64)>,
 }
 
 pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
@@ -247,10 +249,7 @@ pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
         problem.item_values.push(prepared.parsed.len());
         // A source listing one item several times with different values (a shop's
         // two listings of a book) splits one vote between them.
-        let mut statements = prepared.statements.clone();
-        statements.sort_unstable();
-        statements.dedup();
-        for same_source in statements.chunk_by(|a, b| a.0 == b.0) {
+        for same_source in prepared.statements.chunk_by(|a, b| a.0 == b.0) {
             for &(source, value) in same_source {
                 problem.observations.push(Observation {
                     source,
@@ -261,23 +260,19 @@ pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
                 });
             }
         }
-        for (from, a) in prepared.parsed.iter().enumerate() {
-            for (to, b) in prepared.parsed.iter().enumerate() {
-                let strength = if from == to {
-                    0.0
-                } else {
-                    value::implication(a, b, &rules)
-                };
-                if strength > 0.0 {
-                    problem.implications.push(Implication {
+        problem
+            .implications
+            .extend(
+                prepared
+                    .implications
+                    .iter()
+                    .map(|&(from, to, strength)| Implication {
                         item,
                         from,
                         to,
                         strength,
-                    });
-                }
-            }
-        }
+                    }),
+            );
     }
     let solution = score::solve(&problem, &config.score, config.facts.copying());
     let mut source_statements = vec![0; source_names.len()];
@@ -285,16 +280,11 @@ pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
         .into_iter()
         .zip(&solution.confidence)
         .map(|(item, confidence)| {
+            // Statements are distinct and sorted by source, so each list is too.
             let mut sources = vec![Vec::new(); item.parsed.len()];
             for &(source, value) in &item.statements {
                 sources[value].push(source);
-            }
-            for list in &mut sources {
-                list.sort_unstable();
-                list.dedup();
-                for &source in list.iter() {
-                    source_statements[source] += 1;
-                }
+                source_statements[source] += 1;
             }
             let truth = choose_truth(&item, confidence, &rules);
             let mut candidates: Vec<(usize, Candidate)> = item
@@ -362,6 +352,21 @@ fn prepare_item(
         *spellings[candidate].entry(text).or_default() += 1;
         statements.push((source_index[row.source.as_str()], candidate));
     }
+    statements.sort_unstable();
+    statements.dedup();
+    let mut implications = Vec::new();
+    for (from, a) in parsed.iter().enumerate() {
+        for (to, b) in parsed.iter().enumerate() {
+            let strength = if from == to {
+                0.0
+            } else {
+                value::implication(a, b, rules)
+            };
+            if strength > 0.0 {
+                implications.push((from, to, strength));
+            }
+        }
+    }
     let displays = spellings
         .into_iter()
         .map(|counts| {
@@ -379,6 +384,7 @@ fn prepare_item(
         parsed,
         displays,
         statements,
+        implications,
     }
 }
 
