@@ -73,7 +73,7 @@ fn a_relisted_book_counts_once_and_not_available_is_no_statement() {
     let lantern = row(&sources, "source", "Lantern & Quill");
     // Two rows for one book with one value, and a "Not Available": one statement.
     assert_eq!(lantern["claims"], "1");
-    // Re-crawling a shop that lists a book under two values changes nothing either.
+    // Re-crawling a row (the same shop, book and authors again) changes nothing either.
     let original = fs::read_to_string(fixture("bookshops.csv")).unwrap();
     let recrawled = dir.write(
         "recrawled.csv",

@@ -337,6 +337,8 @@ impl<'a> Prepared<'a> {
                     log_odds += (copied / independent).ln();
                 }
                 let probability = 1.0 / (1.0 + (-log_odds).exp());
+                // Below the prior the evidence speaks for independence; such pairs
+                // would discount little and are left out to keep the map small.
                 (probability > copying.prior).then_some((pair.sources, probability))
             })
             .collect()
