@@ -36,6 +36,8 @@ pub enum Command {
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write a deterministic synthetic corpus with planted truth (benchmarks, evaluation).
+    Gen(GenArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +50,33 @@ pub struct RunArgs {
     /// Also write report.html: ranking, top facts, score history, run summary.
     #[arg(long)]
     pub html: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// Articles to write.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub articles: u64,
+    /// Outlets publishing them.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub outlets: u64,
+    /// Seed; the same seed and counts give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for articles/, truth/ and generated.txt; an earlier generated corpus
+    /// there is replaced, anything else is refused.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Keep the corpus already in --out when this version of the generator wrote it
+    /// with the same articles, outlets and seed.
+    #[arg(long)]
+    pub reuse: bool,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,12 +128,7 @@ impl CommonArgs {
     /// The config, and a worker pool of the requested size.
     fn prepare(&self) -> anyhow::Result<(Config, rayon::ThreadPool)> {
         let config = load_config(self.config.as_deref())?;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(threads) = self.threads {
-            pool = pool.num_threads(usize::from(threads));
-        }
-        let pool = pool.build().context("cannot start worker threads")?;
-        Ok((config, pool))
+        Ok((config, worker_pool(self.threads)?))
     }
 
     fn excel(&self, config: &Config) -> bool {
@@ -136,6 +160,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
             print_stdout(&reports.explain(&args.target, &config, &config_name)?)?;
             Ok(0)
         }
+        Command::Gen(args) => generate(&args),
         Command::Config(ConfigCommand::Default) => {
             print_stdout(DEFAULT_TOML)?;
             Ok(0)
@@ -150,6 +175,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// A worker pool of `threads` threads, all cores when absent.
+fn worker_pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(usize::from(threads));
+    }
+    pool.build().context("cannot start worker threads")
 }
 
 fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
@@ -184,6 +218,42 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         );
     }
     Ok(if skipped > 0 { 1 } else { 0 })
+}
+
+fn generate(args: &GenArgs) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let pool = worker_pool(args.threads)?;
+    let params = crate::gen::Params {
+        articles: usize::try_from(args.articles).context("--articles is too large")?,
+        outlets: usize::try_from(args.outlets).context("--outlets is too large")?,
+        seed: args.seed,
+    };
+    let reused = args
+        .reuse
+        .then(|| crate::gen::existing(params, &args.out))
+        .flatten();
+    let verb = if reused.is_some() {
+        "reused"
+    } else {
+        "generated"
+    };
+    let summary = match reused {
+        Some(summary) => summary,
+        None => pool.install(|| crate::gen::write_corpus(params, &args.out))?,
+    };
+    if !args.quiet {
+        eprintln!(
+            "credence: {verb} {} articles ({} bytes) from {} outlets, {} planted facts in {:.2} s; run `credence run {}`, truth in {}",
+            summary.articles,
+            summary.bytes,
+            summary.outlets,
+            summary.facts,
+            started.elapsed().as_secs_f64(),
+            summary.articles_dir.display(),
+            args.out.join("truth").display()
+        );
+    }
+    Ok(0)
 }
 
 /// Skipped rows named one per line up to this many; the rest are counted.

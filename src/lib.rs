@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod explain;
 pub mod facts;
+pub mod gen;
 pub mod history;
 pub mod html;
 pub mod ingest;
