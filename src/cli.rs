@@ -50,6 +50,9 @@ pub struct RunArgs {
     /// Also write report.html: ranking, top facts, score history, run summary.
     #[arg(long)]
     pub html: bool,
+    /// Print seconds per stage on stderr (also with --quiet), for benchmarks.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -203,7 +206,22 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         excel: common.excel(&config),
         html: args.html,
     };
+    let reports_started = Instant::now();
     crate::report::write_reports(&common.out, &analysis, &options)?;
+    if args.timings {
+        let stages = analysis
+            .timings
+            .iter()
+            .copied()
+            .chain([("report", reports_started.elapsed().as_secs_f64())])
+            .map(|(stage, seconds)| format!("{stage} {seconds:.3}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!(
+            "credence: seconds: {stages}, total {:.3}",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let skipped = analysis.skipped_inputs();
     if !common.quiet {
         eprintln!(

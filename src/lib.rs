@@ -32,6 +32,7 @@ pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -71,6 +72,8 @@ pub struct Analysis {
     /// Coverage of the outlet score interval (`score.interval`).
     pub interval: f64,
     pub config_hash: u64,
+    /// Wall-clock seconds per stage, in pipeline order, for `credence run --timings`.
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Who stands with and against one claim.
@@ -391,12 +394,21 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
     let ingested = ingest::ingest(paths, &config.input)?;
+    lap("ingest");
     let extraction = extract(ingested.articles, config, progress);
+    lap("extract");
 
     let bar = progress.stage("agreement", 1);
     let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
     bar.finish_and_clear();
+    lap("agreement");
 
     let bar = progress.stage("score", 1);
     let Extraction {
@@ -416,6 +428,7 @@ pub fn analyze(
         &config.score,
     );
     bar.finish_and_clear();
+    lap("score");
 
     Ok(Analysis {
         inputs: ingested.inputs,
@@ -428,6 +441,7 @@ pub fn analyze(
         corroborated_threshold: config.score.corroborated_threshold,
         interval: config.score.interval,
         config_hash: config.hash,
+        timings,
     })
 }
 
