@@ -297,10 +297,11 @@ fn story_count(articles: usize) -> usize {
     (articles / ARTICLES_PER_STORY).max(1)
 }
 
-/// Distinct background facts: about one per article, so most are mentioned once and
-/// some by a few articles, which then agree on them.
+/// Distinct background facts. An article mentions about 25 in passing; with eight per
+/// article, each is mentioned about three times in all, mostly by unrelated articles,
+/// as the background detail of real news is rarely repeated across outlets.
 fn world_size(articles: usize) -> usize {
-    articles.max(100)
+    (articles * 8).max(1000)
 }
 
 fn outlet_profile(seed: u64, index: usize) -> OutletProfile {
