@@ -59,7 +59,7 @@ def spearman(xs, ys):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--credence", default="target/release/credence")
-    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--articles", type=int, default=50000)
     parser.add_argument("--outlets", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", default=None, help="corpus directory (default bench-out/eval-gen-N-M-S)")

@@ -135,6 +135,10 @@ struct Story {
     day: &'static str,
     month: (&'static str, &'static str),
     date: u64,
+    /// What `person` and `person2` say: one line each, index into `QUOTES`, which
+    /// every outlet quotes (two different lines of one speaker would read as rival
+    /// claims about them).
+    quotes: [usize; 2],
     /// Per fact: the true value, then two wrong ones.
     values: Vec<[String; 3]>,
 }
@@ -297,11 +301,12 @@ fn story_count(articles: usize) -> usize {
     (articles / ARTICLES_PER_STORY).max(1)
 }
 
-/// Distinct background facts. An article mentions about 25 in passing; with eight per
-/// article, each is mentioned about three times in all, mostly by unrelated articles,
-/// as the background detail of real news is rarely repeated across outlets.
+/// Distinct background facts. An article mentions about 25 in passing; with forty per
+/// article most are mentioned once and some by two or three articles, as the
+/// background detail of real news is rarely repeated across outlets. (Facts every
+/// outlet repeats truthfully would also drown the planted reliability in agreement.)
 fn world_size(articles: usize) -> usize {
-    (articles * 8).max(1000)
+    (articles * 40).max(1000)
 }
 
 fn outlet_profile(seed: u64, index: usize) -> OutletProfile {
@@ -392,6 +397,10 @@ fn make_story(rng: &mut Rng) -> Story {
         day: rng.pick(words::DAYS),
         month: rng.pick(words::MONTHS),
         date: rng.range(1, 28),
+        quotes: [
+            rng.below(words::QUOTES.len()),
+            rng.below(words::QUOTES.len()),
+        ],
         values,
     }
 }
@@ -632,13 +641,14 @@ impl Writer<'_> {
         let text = match rng.below(10) {
             0 => rng.pick(words::COLOUR).replace("{place}", &story.place),
             1 | 2 => {
-                let said = rng.pick(words::QUOTES).replace("{place}", &story.place);
+                let speaker = rng.below(2);
+                let said = words::QUOTES[story.quotes[speaker]].replace("{place}", &story.place);
                 let (open, close) = if self.profile.curly_quotes {
                     ('“', '”')
                 } else {
                     ('"', '"')
                 };
-                if rng.chance(0.5) {
+                if speaker == 0 {
                     format!(
                         "{open}{said},{close} said {} {}.",
                         story.title, story.person

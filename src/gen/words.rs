@@ -15,8 +15,9 @@ pub struct FactTemplate {
 }
 
 /// The kind of a planted value, and how its true and wrong versions are drawn. No
-/// story has two facts with the same kind and unit, so two facts of one story never
-/// look like rival values of one fact.
+/// story has two facts with the same kind and unit (all money is one unit, dollars,
+/// whether in millions or billions), so two facts of one story never look like rival
+/// values of one fact.
 #[derive(Debug, Clone, Copy)]
 pub enum Slot {
     /// A count of something, `lo..=hi` in steps of `step`, written "1,200".
@@ -63,10 +64,7 @@ pub const FACTS: [&[FactTemplate]; 6] = [
             "{org} {will} cut {v} jobs at its {place} plant",
             count(300, 9000, 100),
         ),
-        fact(
-            "{org} {will} buy {org2} for about ${v} billion",
-            tenths(11, 98),
-        ),
+        fact("{org} {will} buy {v} stores from {org2}", count(12, 900, 1)),
         fact(
             "Shares of {org} fell {v}% in early trading on {day}",
             tenths(12, 95),
@@ -168,8 +166,8 @@ pub const FACTS: [&[FactTemplate]; 6] = [
             count(400, 9000, 10),
         ),
         fact(
-            "{org} {adv}won the {place} Bridge contract worth ${v} billion",
-            tenths(11, 60),
+            "{org} {adv}hired {v} workers for the {place} Bridge repair",
+            count(40, 2000, 10),
         ),
     ],
     &[
@@ -191,8 +189,8 @@ pub const FACTS: [&[FactTemplate]; 6] = [
             tenths(12, 95),
         ),
         fact(
-            "{org} {adv}set aside ${v} billion for legal claims",
-            tenths(11, 98),
+            "{org} {adv}faces {v} similar lawsuits in other states",
+            count(3, 400, 1),
         ),
         fact(
             "The jury {adv}deliberated for {v} days before the {org} verdict",
