@@ -120,7 +120,8 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     let prepared = Prepared::new(problem, copying);
     let mut trust = vec![config.prior_trust; problem.sources];
     let mut dependence = Dependencies::default();
-    let mut confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+    let mut confidence = vec![0.0; *prepared.offsets.last().unwrap_or(&0)];
+    prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
     let mut iterations = 0;
     let mut copy_rounds = 0;
     let mut dependence_settled = false;
@@ -134,7 +135,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
         trust = updated.iter().map(|t| t.0).collect();
-        confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+        prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
         // Dependence is re-estimated only when trust has roughly settled under the
         // previous estimate: testing every source pair on every iteration made the
         // solve 20× slower on a million observations.
@@ -148,7 +149,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             let moved = largest_change(&dependence.pairs, &estimate.pairs);
             dependence = estimate;
             dependence_settled = moved <= DEPENDENCE_TOLERANCE || copy_rounds == MAX_COPY_ROUNDS;
-            confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+            prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
         } else if !estimating && change < config.tolerance {
             converged = true;
             break;
@@ -262,25 +263,26 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Confidence of every candidate value, flat: item i's values start at
-    /// `offsets[i]`. One buffer per pass rather than one per item keeps the iteration
-    /// free of allocation, which is most of its cost on long-tail data.
+    /// Confidence of every candidate value into `flat`: item i's values start at
+    /// `offsets[i]`. One buffer for the whole solve rather than one per item or per
+    /// pass keeps the iteration free of allocation and page faults, which are most of
+    /// its cost on long-tail data.
     fn value_confidence(
         &self,
         trust: &[f64],
         dependence: &Dependencies,
         copying: Copying,
         config: &ScoreConfig,
-    ) -> Vec<f64> {
+        flat: &mut [f64],
+    ) {
         // ln is the costliest step of a vote; a source's strength is the same on every
         // item it speaks to, so it is taken once per pass, not once per observation.
         let strength: Vec<f64> = trust
             .iter()
             .map(|&t| vote_strength(t, config.false_values))
             .collect();
-        let mut flat = vec![0.0; *self.offsets.last().unwrap_or(&0)];
         let mut per_item: Vec<&mut [f64]> = Vec::with_capacity(self.by_item.len());
-        let mut rest = flat.as_mut_slice();
+        let mut rest = flat;
         for &values in &self.problem.item_values {
             let (head, tail) = rest.split_at_mut(values);
             per_item.push(head);
@@ -306,7 +308,6 @@ impl<'a> Prepared<'a> {
                 }
                 confidences(votes, config, out);
             });
-        flat
     }
 
     /// Posterior mean trust per source, with its Beta parameters.
@@ -547,11 +548,14 @@ pub fn confidences(votes: &[f64], config: &ScoreConfig, out: &mut [f64]) {
     // Every exponential is taken relative to the largest weighted vote, so large vote
     // totals never overflow: confidence = 1 / (1 + Σ exp(w·other − own) + u·exp(−own)).
     let top = votes.iter().map(|v| weight * v).fold(0.0, f64::max);
-    let pulls: Vec<f64> = votes.iter().map(|v| (weight * v - top).exp()).collect();
-    let total: f64 = pulls.iter().sum();
-    for ((slot, &own), &pull) in out.iter_mut().zip(votes).zip(&pulls) {
+    // `out` first holds each value's pull on its rivals, then its confidence.
+    for (slot, vote) in out.iter_mut().zip(votes) {
+        *slot = (weight * vote - top).exp();
+    }
+    let total: f64 = out.iter().sum();
+    for (slot, &own) in out.iter_mut().zip(votes) {
         // In logs, so a rival far ahead gives confidence 0, never inf × 0.
-        let rest = total - pull;
+        let rest = total - *slot;
         let rivals = if rest > 0.0 {
             (rest.ln() + top - own).exp()
         } else {
