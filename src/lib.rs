@@ -16,6 +16,7 @@
 //! reports are byte-identical whatever the thread count.
 
 pub mod agreement;
+pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod facts;
 pub mod history;
 pub mod html;
 pub mod ingest;
+pub mod lock;
 pub mod progress;
 pub mod report;
 pub mod score;
@@ -35,9 +37,10 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use agreement::{Agreement, Corpus};
+use cache::{CacheStats, ExtractionCache};
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
-use ingest::{Article, InputRecord};
+use ingest::{Article, InputRecord, Window};
 use progress::Progress;
 use score::{Scores, Trust};
 
@@ -70,6 +73,11 @@ pub struct Analysis {
     /// Coverage of the outlet score interval (`score.interval`).
     pub interval: f64,
     pub config_hash: u64,
+    /// Articles left out as published outside the `--since`/`--until` window.
+    pub excluded_articles: usize,
+    /// What the extraction cache gave, when there was one. Not in any report: a warm
+    /// run's reports are byte-identical to a cold one's.
+    pub cache: Option<CacheStats>,
 }
 
 /// Who stands with and against one claim.
@@ -312,9 +320,15 @@ impl Extraction {
     }
 }
 
-/// Extracts claims from every article in parallel, then drops lines an outlet repeats
-/// across its articles. Article texts are released here.
-pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> Extraction {
+/// Extracts claims from every article in parallel (reading those `cache` holds from
+/// it), then drops lines an outlet repeats across its articles. Article texts are
+/// released here.
+pub fn extract(
+    articles: Vec<Article>,
+    config: &Config,
+    cache: Option<&ExtractionCache>,
+    progress: &Progress,
+) -> Extraction {
     let outlets: Vec<String> = articles
         .iter()
         .map(|a| a.outlet.clone())
@@ -332,12 +346,18 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     let mut extracted: Vec<ArticleClaims> = articles
         .par_iter()
         .map(|article| {
-            let claims = extractor.extract_with_title(
-                &article.key,
-                &article.outlet,
-                article.title.as_deref(),
-                &article.text,
-            );
+            let extract = || {
+                extractor.extract_with_title(
+                    &article.key,
+                    &article.outlet,
+                    article.title.as_deref(),
+                    &article.text,
+                )
+            };
+            let claims = match cache {
+                Some(cache) => cache.get_or_extract(article, extract),
+                None => extract(),
+            };
             bar.inc(1);
             claims
         })
@@ -384,14 +404,17 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     }
 }
 
-/// Runs every stage over the articles under `paths`.
+/// Runs every stage over the articles under `paths` published inside `window`,
+/// reusing and filling `cache` when given.
 pub fn analyze(
     paths: &[PathBuf],
+    window: &Window,
+    cache: Option<&ExtractionCache>,
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
-    let ingested = ingest::ingest(paths, &config.input)?;
-    let extraction = extract(ingested.articles, config, progress);
+    let ingested = ingest::ingest(paths, &config.input, window)?;
+    let extraction = extract(ingested.articles, config, cache, progress);
 
     let bar = progress.stage("agreement", 1);
     let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
@@ -427,6 +450,8 @@ pub fn analyze(
         corroborated_threshold: config.score.corroborated_threshold,
         interval: config.score.interval,
         config_hash: config.hash,
+        excluded_articles: ingested.excluded_articles,
+        cache: cache.map(ExtractionCache::stats),
     })
 }
 

@@ -381,10 +381,11 @@ fn failed_run_leaves_previous_reports_untouched() {
         .assert_code(2);
 
     assert_eq!(report_bytes(&dir, "out"), before);
-    let leftovers: Vec<_> = fs::read_dir(dir.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !REPORTS.contains(&name.as_str()))
+    let leftovers: Vec<_> = util::dir_names(dir.join("out"))
+        .into_iter()
+        .filter(|name| {
+            !REPORTS.contains(&name.as_str()) && !util::RUN_STATE.contains(&name.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "stray files in out: {leftovers:?}");
 }

@@ -10,6 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// What a successful `credence run` keeps in `--out` besides the reports: its lock
+/// file, the default cache directory and the score history.
+pub const RUN_STATE: [&str; 3] = [".credence.lock", "cache", "history"];
+
 /// The binary Cargo built for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_credence");
 
@@ -138,6 +142,17 @@ impl Output {
         );
         self
     }
+}
+
+/// The names in a directory, sorted.
+pub fn dir_names(path: impl AsRef<Path>) -> Vec<String> {
+    let path = path.as_ref();
+    let mut names: Vec<String> = fs::read_dir(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Reads a CSV file (with a header row) into one map per record.
