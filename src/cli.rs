@@ -289,7 +289,7 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
             eprintln!("credence: warning: {error:#}");
         }
         cache_note = format!(
-            "; {} articles extracted, {} reused from the cache",
+            " ({} articles extracted, {} reused from the cache)",
             stats.misses, stats.hits
         );
     }

@@ -98,6 +98,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 pub struct InputConfig {
     pub max_file_bytes: u64,
+    pub max_article_bytes: u64,
     pub min_article_chars: usize,
 }
 
@@ -337,7 +338,8 @@ impl Config {
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
         let checker = RangeChecker { origin };
         let i = &self.input;
-        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 31)?;
+        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 40)?;
+        checker.int("input.max_article_bytes", i.max_article_bytes, 1, 1 << 31)?;
         checker.int(
             "input.min_article_chars",
             i.min_article_chars as u64,

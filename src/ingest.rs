@@ -292,7 +292,9 @@ impl Reader<'_> {
         manifest: Option<&Manifest>,
     ) {
         let shown = path.display().to_string();
-        let (text, note) = match read_bounded(path, self.config).and_then(|b| decode(&b)) {
+        let limit = self.config.max_article_bytes;
+        let read = read_bounded(path, limit, "input.max_article_bytes");
+        let (text, note) = match read.and_then(|b| decode(&b)) {
             Ok(decoded) => decoded,
             Err(reason) => return self.ingested.skip(shown, reason),
         };
@@ -357,6 +359,13 @@ impl Reader<'_> {
                 self.config.min_article_chars
             )));
         }
+        if article.text.len() as u64 > self.config.max_article_bytes {
+            return Err(Refusal::Skip(format!(
+                "text is {} bytes, over input.max_article_bytes = {}",
+                article.text.len(),
+                self.config.max_article_bytes
+            )));
+        }
         if article.outlet.trim().is_empty() {
             return Err(Refusal::Skip("no outlet".into()));
         }
@@ -381,7 +390,8 @@ impl Reader<'_> {
 
     fn read_jsonl(&mut self, path: &Path, relative: &str) {
         let shown = path.display().to_string();
-        let (text, note) = match read_bounded(path, self.config).and_then(|b| decode(&b)) {
+        let read = read_bounded(path, self.config.max_file_bytes, "input.max_file_bytes");
+        let (text, note) = match read.and_then(|b| decode(&b)) {
             Ok(decoded) => decoded,
             Err(reason) => return self.ingested.skip(shown, reason),
         };
@@ -530,16 +540,13 @@ fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
     }
 }
 
-/// The file's bytes, unless it is over `input.max_file_bytes` (checked before reading,
-/// so an oversized file costs nothing).
-fn read_bounded(path: &Path, config: &InputConfig) -> Result<Vec<u8>, String> {
+/// The file's bytes, unless it is over `limit`, the value of the config key `key`
+/// (checked before reading, so an oversized file costs nothing).
+fn read_bounded(path: &Path, limit: u64, key: &str) -> Result<Vec<u8>, String> {
     let cannot = |e: std::io::Error| format!("cannot read: {e}");
     let size = fs::metadata(path).map_err(cannot)?.len();
-    if size > config.max_file_bytes {
-        return Err(format!(
-            "file is {size} bytes, over input.max_file_bytes = {}",
-            config.max_file_bytes
-        ));
+    if size > limit {
+        return Err(format!("file is {size} bytes, over {key} = {limit}"));
     }
     fs::read(path).map_err(cannot)
 }

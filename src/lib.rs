@@ -56,6 +56,7 @@ pub struct ArticleInfo {
     pub claims: usize,
     pub dropped_furniture: usize,
     pub dropped_uncheckable: usize,
+    pub overlong_clauses: usize,
 }
 
 /// Everything a run found, ready for the reports.
@@ -389,6 +390,7 @@ pub fn extract(
             claims: result.claims.len(),
             dropped_furniture: result.dropped_furniture,
             dropped_uncheckable: result.dropped_uncheckable,
+            overlong_clauses: result.overlong_clauses,
         });
         claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
         claims.extend(result.claims);
@@ -413,8 +415,9 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
-    let ingested = ingest::ingest(paths, &config.input, window)?;
+    let mut ingested = ingest::ingest(paths, &config.input, window)?;
     let extraction = extract(ingested.articles, config, cache, progress);
+    note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
 
     let bar = progress.stage("agreement", 1);
     let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
@@ -453,6 +456,30 @@ pub fn analyze(
         excluded_articles: ingested.excluded_articles,
         cache: cache.map(ExtractionCache::stats),
     })
+}
+
+/// Tells, in the `inputs.csv` row of each input, how many clauses were too long to
+/// read: an article of one endless line is read, but yields nothing from that line.
+fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], config: &Config) {
+    let mut overlong = vec![0; inputs.len()];
+    for article in articles {
+        overlong[article.input] += article.overlong_clauses;
+    }
+    for (input, count) in inputs.iter_mut().zip(overlong) {
+        if count == 0 {
+            continue;
+        }
+        let note = format!(
+            "{count} clause{} over claims.max_words = {} words left unread",
+            if count == 1 { "" } else { "s" },
+            config.claims.max_words
+        );
+        input.reason = if input.reason.is_empty() {
+            note
+        } else {
+            format!("{}; {note}", input.reason)
+        };
+    }
 }
 
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its
