@@ -730,6 +730,115 @@ mod tests {
         }
     }
 
+    /// `dir` with the files of one generation: `NAME` holds `NAME TAG`.
+    fn generation(dir: &Path, names: &[&str], tag: &str) {
+        for name in names {
+            let path = dir.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, format!("{name} {tag}")).unwrap();
+        }
+    }
+
+    fn contents(dir: &Path, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .map(|name| fs::read_to_string(dir.join(name)).unwrap())
+            .collect()
+    }
+
+    const NAMES: [&str; 3] = ["outlets.csv", "claims.csv", "history/outlets.csv"];
+
+    #[test]
+    fn a_publication_killed_during_its_renames_is_finished_by_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        generation(dir, &NAMES, "old");
+        let staging = format!("{STAGING_PREFIX}killed");
+        generation(&dir.join(&staging), &NAMES, "new");
+        let journal = Journal {
+            staging: staging.clone(),
+            files: NAMES.iter().map(|n| n.to_string()).collect(),
+        };
+        journal.commit(dir).unwrap();
+        // Killed after the first rename.
+        fs::rename(dir.join(&staging).join(NAMES[0]), dir.join(NAMES[0])).unwrap();
+
+        let recovery = recover(dir).unwrap();
+        assert_eq!(recovery.completed, ["claims.csv", "history/outlets.csv"]);
+        assert_eq!(recovery.abandoned, 0);
+        assert_eq!(
+            contents(dir, &NAMES),
+            NAMES.map(|n| format!("{n} new")).to_vec()
+        );
+        assert!(!dir.join(JOURNAL).exists() && !dir.join(&staging).exists());
+        assert_eq!(recover(dir).unwrap(), Recovery::default(), "idempotent");
+    }
+
+    #[test]
+    fn staging_without_a_journal_is_discarded_and_the_old_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        generation(dir, &NAMES, "old");
+        generation(&dir.join(format!("{STAGING_PREFIX}a")), &NAMES[..1], "new");
+        fs::write(dir.join(Journal::TEMPORARY), "credence publication 1\nstag").unwrap();
+        let recovery = recover(dir).unwrap();
+        assert_eq!(recovery.abandoned, 1);
+        assert!(recovery.completed.is_empty());
+        assert_eq!(
+            contents(dir, &NAMES),
+            NAMES.map(|n| format!("{n} old")).to_vec()
+        );
+        let mut left: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
+    }
+
+    #[test]
+    fn a_journal_naming_paths_outside_the_directory_is_refused() {
+        for text in [
+            "credence publication 1\nstaging .credence-staging-x\nfile ../../etc/passwd\n",
+            "credence publication 1\nstaging /tmp\nfile a.csv\n",
+            "something else\n",
+        ] {
+            assert_eq!(Journal::parse(text), None, "{text}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(JOURNAL), "something else\n").unwrap();
+        let err = format!("{:#}", recover(dir.path()).unwrap_err());
+        assert!(
+            err.contains("is not a credence publication journal"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn write_atomically_leaves_only_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<StagedFile> = NAMES
+            .iter()
+            .map(|name| -> StagedFile {
+                (
+                    name,
+                    Box::new(move |path: &Path| write_file(path, name.as_bytes())),
+                )
+            })
+            .collect();
+        write_atomically(dir.path(), &files).unwrap();
+        assert_eq!(
+            contents(dir.path(), &NAMES),
+            NAMES.map(String::from).to_vec()
+        );
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
+    }
+
     #[test]
     fn numbers_have_fixed_precision() {
         assert_eq!(fixed(0.5), "0.5000");
