@@ -1,8 +1,10 @@
-//! Writes the reports (the CSVs, and `report.html` with `--html`), all or nothing.
+//! Writes the reports (the CSVs, `report.html` with `--html`, and the history with a
+//! run date), all or nothing.
 //!
-//! Every report is first written into a temporary directory inside `--out`, then each is
-//! renamed over its predecessor; a run that fails before the renames leaves last
-//! night's reports exactly as they were. Text cells that a spreadsheet would read as a
+//! Every file is first written into a staging directory inside `--out`, then a journal
+//! is committed and each file renamed over its predecessor; a run that fails or is
+//! killed before the journal leaves last night's reports exactly as they were, and one
+//! killed after it is finished by `recover` (see `write_atomically`). Text cells that a spreadsheet would read as a
 //! formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`; numbers are written
 //! with a fixed four decimals. With `--excel` each CSV starts with a UTF-8 byte-order
 //! mark, without which Excel reads the file in the local code page.
