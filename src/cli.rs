@@ -256,13 +256,15 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         .clone()
         .unwrap_or_else(|| common.out.join("cache"));
     // A cache outside --out may be shared by runs into other directories.
-    let _cache_lock = match args.no_cache || cache_dir.starts_with(&common.out) {
-        true => None,
-        false => Some(DirLock::acquire(&cache_dir)?),
+    let _cache_lock = if args.no_cache || cache_dir.starts_with(&common.out) {
+        None
+    } else {
+        Some(DirLock::acquire(&cache_dir)?)
     };
-    let cache = match args.no_cache {
-        true => None,
-        false => Some(ExtractionCache::open(&cache_dir, &config)?),
+    let cache = if args.no_cache {
+        None
+    } else {
+        Some(ExtractionCache::open(&cache_dir, &config)?)
     };
     let progress = Progress::new(!common.quiet);
     let analysis =
