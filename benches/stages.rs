@@ -456,7 +456,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -882,7 +882,7 @@ fn body(story: &Story, rng: &mut Rng, outlet: usize, inflate: bool, style: &Styl
                     let mut world_rng =
                         Rng::new(SEED ^ (world + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
                     let background = make_story(&mut world_rng, 0);
-                    let template = if world % 5 == 0 {
+                    let template = if world.is_multiple_of(5) {
                         BACKGROUND[world_rng.below(BACKGROUND.len())].to_string()
                     } else {
                         background_template(&mut world_rng)
@@ -1024,7 +1024,7 @@ fn extract_all(config: &Config, articles: &[Article]) -> Extraction {
             input: 0,
         })
         .collect();
-    credence::extract(articles, config, &Progress::hidden())
+    credence::extract(articles, config, None, &Progress::hidden())
 }
 
 // ---------------------------------------------------------------------------------

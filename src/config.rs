@@ -5,7 +5,7 @@
 //! the offending key. Lexicon files are read once here, so stages only ever see a checked
 //! `&Config` with its `Lexicons` already loaded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +98,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 pub struct InputConfig {
     pub max_file_bytes: u64,
+    pub max_article_bytes: u64,
     pub min_article_chars: usize,
 }
 
@@ -189,6 +190,12 @@ pub struct ReportConfig {
     pub excel: bool,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheConfig {
+    pub keep_days: u64,
+}
+
 /// The whole configuration after validation, lexicons loaded.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -200,8 +207,13 @@ pub struct Config {
     pub score: ScoreConfig,
     pub facts: FactsConfig,
     pub report: ReportConfig,
+    pub cache: CacheConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
+    /// xxh3 of each lexicon's text, by config key (`claims.hedges`), so a cache can tell
+    /// which lexicons changed.
+    #[serde(skip)]
+    pub lexicon_hashes: BTreeMap<String, u64>,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
     /// configuration produced them.
     #[serde(skip)]
@@ -287,15 +299,47 @@ impl Config {
             .map_err(|err: toml::de::Error| parse_error(locate_key_error(text, err.message())))?;
         config.validate(origin)?;
         let mut hash_input = text.as_bytes().to_vec();
-        config.lexicons = Lexicons::load(&config, origin, &source, &mut hash_input)?;
+        let mut lexicon_hashes = BTreeMap::new();
+        config.lexicons = Lexicons::load(&config, origin, &source, |key, text| {
+            hash_input.extend_from_slice(text.as_bytes());
+            lexicon_hashes.insert(key.to_string(), xxh3_64(text.as_bytes()));
+        })?;
+        config.lexicon_hashes = lexicon_hashes;
         config.hash = xxh3_64(&hash_input);
         Ok(config)
+    }
+
+    /// Hash of everything the per-article stages (tokenize, claims) read: the
+    /// `[tokenize]` and `[claims]` keys and lexicons, and the shingle length of copy
+    /// detection. Cached extractions are valid exactly while it stays the same; the
+    /// scoring weights, input limits and report options are left out on purpose, so
+    /// tuning them reuses the cache. `claims.furniture_repeat_articles` is left out
+    /// too: it is applied across articles, after extraction.
+    pub fn extraction_hash(&self) -> u64 {
+        let t = &self.tokenize;
+        let c = &self.claims;
+        let mut input = format!(
+            "stemmer={}\nmin_words={}\nmax_words={}\nmin_terms_with_one_entity={}\n\
+             copy_shingle_words={}\n",
+            t.stemmer,
+            c.min_words,
+            c.max_words,
+            c.min_terms_with_one_entity,
+            self.agreement.copy_shingle_words,
+        );
+        for (key, hash) in &self.lexicon_hashes {
+            if key.starts_with("tokenize.") || key.starts_with("claims.") {
+                input.push_str(&format!("{key}={hash:016x}\n"));
+            }
+        }
+        xxh3_64(input.as_bytes())
     }
 
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
         let checker = RangeChecker { origin };
         let i = &self.input;
-        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 31)?;
+        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 40)?;
+        checker.int("input.max_article_bytes", i.max_article_bytes, 1, 1 << 31)?;
         checker.int(
             "input.min_article_chars",
             i.min_article_chars as u64,
@@ -425,6 +469,7 @@ impl Config {
             2,
             100_000,
         )?;
+        checker.int("cache.keep_days", self.cache.keep_days, 1, 36_500)?;
         Ok(())
     }
 }
@@ -524,15 +569,16 @@ fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
 }
 
 impl Lexicons {
+    /// `seen(key, text)` is told every lexicon read, for hashing.
     fn load(
         config: &Config,
         origin: &str,
         source: &LexiconSource,
-        hash_input: &mut Vec<u8>,
+        mut seen: impl FnMut(&str, &str),
     ) -> Result<Lexicons, ConfigError> {
         let mut read = |key: &str, path: &str| -> Result<Vec<String>, ConfigError> {
             let text = read_lexicon(origin, key, path, source)?;
-            hash_input.extend_from_slice(text.as_bytes());
+            seen(key, &text);
             Ok(lexicon_lines(&text))
         };
         let t = &config.tokenize;

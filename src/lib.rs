@@ -16,6 +16,7 @@
 //! reports are byte-identical whatever the thread count.
 
 pub mod agreement;
+pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod facts;
 pub mod history;
 pub mod html;
 pub mod ingest;
+pub mod lock;
 pub mod progress;
 pub mod report;
 pub mod score;
@@ -35,9 +37,10 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use agreement::{Agreement, Corpus};
+use cache::{CacheStats, ExtractionCache};
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
-use ingest::{Article, InputRecord};
+use ingest::{Article, InputRecord, Window};
 use progress::Progress;
 use score::{Scores, Trust};
 
@@ -53,6 +56,7 @@ pub struct ArticleInfo {
     pub claims: usize,
     pub dropped_furniture: usize,
     pub dropped_uncheckable: usize,
+    pub overlong_clauses: usize,
 }
 
 /// Everything a run found, ready for the reports.
@@ -70,6 +74,11 @@ pub struct Analysis {
     /// Coverage of the outlet score interval (`score.interval`).
     pub interval: f64,
     pub config_hash: u64,
+    /// Articles left out as published outside the `--since`/`--until` window.
+    pub excluded_articles: usize,
+    /// What the extraction cache gave, when there was one. Not in any report: a warm
+    /// run's reports are byte-identical to a cold one's.
+    pub cache: Option<CacheStats>,
 }
 
 /// Who stands with and against one claim.
@@ -312,9 +321,15 @@ impl Extraction {
     }
 }
 
-/// Extracts claims from every article in parallel, then drops lines an outlet repeats
-/// across its articles. Article texts are released here.
-pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> Extraction {
+/// Extracts claims from every article in parallel (reading those `cache` holds from
+/// it), then drops lines an outlet repeats across its articles. Article texts are
+/// released here.
+pub fn extract(
+    articles: Vec<Article>,
+    config: &Config,
+    cache: Option<&ExtractionCache>,
+    progress: &Progress,
+) -> Extraction {
     let outlets: Vec<String> = articles
         .iter()
         .map(|a| a.outlet.clone())
@@ -332,12 +347,18 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     let mut extracted: Vec<ArticleClaims> = articles
         .par_iter()
         .map(|article| {
-            let claims = extractor.extract_with_title(
-                &article.key,
-                &article.outlet,
-                article.title.as_deref(),
-                &article.text,
-            );
+            let extract = || {
+                extractor.extract_with_title(
+                    &article.key,
+                    &article.outlet,
+                    article.title.as_deref(),
+                    &article.text,
+                )
+            };
+            let claims = match cache {
+                Some(cache) => cache.get_or_extract(article, extract),
+                None => extract(),
+            };
             bar.inc(1);
             claims
         })
@@ -369,6 +390,7 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
             claims: result.claims.len(),
             dropped_furniture: result.dropped_furniture,
             dropped_uncheckable: result.dropped_uncheckable,
+            overlong_clauses: result.overlong_clauses,
         });
         claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
         claims.extend(result.claims);
@@ -384,14 +406,18 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     }
 }
 
-/// Runs every stage over the articles under `paths`.
+/// Runs every stage over the articles under `paths` published inside `window`,
+/// reusing and filling `cache` when given.
 pub fn analyze(
     paths: &[PathBuf],
+    window: &Window,
+    cache: Option<&ExtractionCache>,
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
-    let ingested = ingest::ingest(paths, &config.input)?;
-    let extraction = extract(ingested.articles, config, progress);
+    let mut ingested = ingest::ingest(paths, &config.input, window)?;
+    let extraction = extract(ingested.articles, config, cache, progress);
+    note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
 
     let bar = progress.stage("agreement", 1);
     let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
@@ -427,7 +453,33 @@ pub fn analyze(
         corroborated_threshold: config.score.corroborated_threshold,
         interval: config.score.interval,
         config_hash: config.hash,
+        excluded_articles: ingested.excluded_articles,
+        cache: cache.map(ExtractionCache::stats),
     })
+}
+
+/// Tells, in the `inputs.csv` row of each input, how many clauses were too long to
+/// read: an article of one endless line is read, but yields nothing from that line.
+fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], config: &Config) {
+    let mut overlong = vec![0; inputs.len()];
+    for article in articles {
+        overlong[article.input] += article.overlong_clauses;
+    }
+    for (input, count) in inputs.iter_mut().zip(overlong) {
+        if count == 0 {
+            continue;
+        }
+        let note = format!(
+            "{count} clause{} over claims.max_words = {} words left unread",
+            if count == 1 { "" } else { "s" },
+            config.claims.max_words
+        );
+        input.reason = if input.reason.is_empty() {
+            note
+        } else {
+            format!("{}; {note}", input.reason)
+        };
+    }
 }
 
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its

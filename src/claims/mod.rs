@@ -68,6 +68,9 @@ pub struct ArticleClaims {
     pub dropped_furniture: usize,
     /// Sentences with nothing checkable (opinion, colour, questions, fragments).
     pub dropped_uncheckable: usize,
+    /// Clauses left unread for being longer than `claims.max_words`: run-on text, a
+    /// table flattened into one line.
+    pub overlong_clauses: usize,
     /// Hashes of every distinct line, for finding lines an outlet repeats everywhere.
     pub line_hashes: Vec<u64>,
     /// Sampled hashes of word shingles over the whole article, for copy detection.
@@ -168,6 +171,10 @@ impl<'c> ClaimExtractor<'c> {
                 own_outlet: &own_outlet,
             };
             for (first, last) in clauses(doc, sentence, body_start) {
+                if last - first > self.tokenizer.config().claims.max_words {
+                    out.overlong_clauses += 1;
+                    continue;
+                }
                 if let Some(draft) = self.draft(&context, first, last) {
                     drafts.push((index, draft));
                 }
@@ -232,7 +239,7 @@ impl<'c> ClaimExtractor<'c> {
         let config = self.tokenizer.config();
         let SentenceContext { doc, sentence, .. } = *context;
         let tokens = &sentence.tokens[first..last];
-        if tokens.len() < config.claims.min_words || tokens.len() > config.claims.max_words {
+        if tokens.len() < config.claims.min_words {
             return None;
         }
         let start = tokens[0].start;
