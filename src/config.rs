@@ -146,6 +146,19 @@ pub struct AgreementConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StoriesConfig {
+    pub lead_words: usize,
+    pub headline_weight: f64,
+    pub name_weight: f64,
+    pub max_key_articles: usize,
+    pub min_shared_keys: usize,
+    pub link_threshold: f64,
+    pub max_days_apart: u32,
+    pub days_half_life: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoreConfig {
     pub prior_trust: f64,
     pub prior_strength: f64,
@@ -197,6 +210,7 @@ pub struct Config {
     pub tokenize: TokenizeConfig,
     pub claims: ClaimsConfig,
     pub agreement: AgreementConfig,
+    pub stories: StoriesConfig,
     pub score: ScoreConfig,
     pub facts: FactsConfig,
     pub report: ReportConfig,
@@ -386,6 +400,25 @@ impl Config {
                 allowed: "more than 0".into(),
             });
         }
+        let st = &self.stories;
+        checker.int("stories.lead_words", st.lead_words as u64, 10, 100_000)?;
+        checker.real("stories.headline_weight", st.headline_weight, 0.0, 10.0)?;
+        checker.real("stories.name_weight", st.name_weight, 0.0, 10.0)?;
+        checker.int(
+            "stories.max_key_articles",
+            st.max_key_articles as u64,
+            2,
+            1_000_000,
+        )?;
+        checker.int("stories.min_shared_keys", st.min_shared_keys as u64, 1, 100)?;
+        checker.real("stories.link_threshold", st.link_threshold, 0.0, 1.0)?;
+        checker.int(
+            "stories.max_days_apart",
+            u64::from(st.max_days_apart),
+            0,
+            3650,
+        )?;
+        checker.real("stories.days_half_life", st.days_half_life, 0.0, 3650.0)?;
         let s = &self.score;
         checker.real("score.prior_trust", s.prior_trust, 0.01, 0.99)?;
         checker.real("score.prior_strength", s.prior_strength, 0.0, 1000.0)?;
