@@ -60,21 +60,21 @@ pub fn day_number(published: &str) -> Option<i32> {
 }
 
 pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
-    let vectors = vectors(articles, config);
-    let pairs = similar_pairs(articles, &vectors, config);
-    let groups = average_link(articles.len(), &pairs, config.link_threshold);
-    let mut stories: Vec<Story> = groups
+    // Work in article-key order: ties between equally similar pairs then resolve the
+    // same way whatever order the inputs were given in.
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by(|&a, &b| articles[a].key.cmp(articles[b].key).then(a.cmp(&b)));
+    let sorted: Vec<StoryArticle> = order.iter().map(|&a| articles[a]).collect();
+    let vectors = vectors(&sorted, config);
+    let pairs = similar_pairs(&sorted, &vectors, config);
+    let mut stories: Vec<Story> = average_link(sorted.len(), &pairs, config.link_threshold)
         .into_iter()
         .map(|members| {
-            let smallest = members
-                .iter()
-                .map(|&a| articles[a].key)
-                .min()
-                .unwrap_or_default();
-            Story {
-                id: format!("s{:016x}", xxh3_64(smallest.as_bytes())),
-                articles: members,
-            }
+            // Members ascend in key order: the first holds the smallest key.
+            let id = format!("s{:016x}", xxh3_64(sorted[members[0]].key.as_bytes()));
+            let mut articles: Vec<usize> = members.into_iter().map(|m| order[m]).collect();
+            articles.sort_unstable();
+            Story { id, articles }
         })
         .collect();
     stories.sort_by(|a, b| a.id.cmp(&b.id));
@@ -330,6 +330,8 @@ fn average_link(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>>
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::config::Config;
 
@@ -483,6 +485,41 @@ mod tests {
         let mut sorted = ids.clone();
         sorted.sort();
         assert_eq!(ids, sorted);
+    }
+
+    #[test]
+    fn input_order_changes_nothing_even_when_similarities_tie() {
+        // b is exactly as similar to a as to c, and a and c share nothing: whichever
+        // pair merges first keeps the third out. Key order decides, not input order.
+        let mut config = Config::builtin().stories;
+        config.min_shared_keys = 1;
+        config.link_threshold = 0.3;
+        let (a, b, c) = (
+            keys(&["p", "q"], &[]),
+            keys(&["q", "r"], &[]),
+            keys(&["r", "s"], &[]),
+        );
+        let inputs = [("a", &a), ("b", &b), ("c", &c)];
+        let named = |order: &[usize]| -> BTreeSet<BTreeSet<&str>> {
+            let articles: Vec<StoryArticle> = order
+                .iter()
+                .map(|&i| StoryArticle {
+                    key: inputs[i].0,
+                    keys: inputs[i].1,
+                    day: None,
+                })
+                .collect();
+            let stories = group(&articles, &config);
+            stories
+                .stories
+                .iter()
+                .map(|s| s.articles.iter().map(|&a| articles[a].key).collect())
+                .collect()
+        };
+        let expected = BTreeSet::from([BTreeSet::from(["a", "b"]), BTreeSet::from(["c"])]);
+        assert_eq!(named(&[0, 1, 2]), expected);
+        assert_eq!(named(&[2, 1, 0]), expected);
+        assert_eq!(named(&[1, 2, 0]), expected);
     }
 
     #[test]
