@@ -756,6 +756,29 @@ mod tests {
     }
 
     #[test]
+    fn out_of_range_story_settings_name_their_key() {
+        for (toml, message) in [
+            (
+                "[stories]\nlink_threshold = 1.2\n",
+                "key `stories.link_threshold` = 1.2 is out of range (allowed 0 to 1)",
+            ),
+            (
+                "[stories]\nlead_words = 5\n",
+                "key `stories.lead_words` = 5 is out of range (allowed 10 to 100000)",
+            ),
+            (
+                "[stories]\nmax_key_articles = 1\n",
+                "key `stories.max_key_articles` = 1 is out of range (allowed 2 to 1000000)",
+            ),
+        ] {
+            let err = Config::from_toml(toml, "my.toml", LexiconSource::Embedded)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(err, format!("my.toml: {message}"));
+        }
+    }
+
+    #[test]
     fn partial_config_keeps_other_defaults() {
         let config = Config::from_toml(
             "[agreement]\nmatch_threshold = 0.7\n",

@@ -444,6 +444,32 @@ mod tests {
     }
 
     #[test]
+    fn claims_of_different_stories_are_never_one_fact() {
+        let shared = "Governor Ruth Calder said the state would spend $12 million on the response.";
+        let (claims, claim_article, agreement) = analyse(&[
+            ("harbor", &format!("Inspectors closed the Alder River Bridge in Marston after finding cracked steel girders. Commuters now face long detours across the valley. {shared}")),
+            ("gazette", "The Alder River Bridge in Marston was shut after inspectors found cracked girders. Commuters face detours while engineers study the steel."),
+            ("valley", &format!("The Greenhollow wildfire burned 3,400 acres of pine forest and injured two firefighters. Crews dug containment lines overnight. {shared}")),
+            ("ledger", "Firefighters gained ground on the Greenhollow wildfire after it burned 3,400 acres of forest. Two firefighters were injured as crews held the lines."),
+        ]);
+        let stories = &agreement.stories;
+        assert_eq!(stories.stories.len(), 2, "{stories:?}");
+        assert_eq!(stories.article_story[0], stories.article_story[1]);
+        assert_eq!(stories.article_story[2], stories.article_story[3]);
+        let same: Vec<usize> = (0..claims.len())
+            .filter(|&c| claims[c].text.contains("Ruth Calder"))
+            .collect();
+        assert_eq!(same.len(), 2);
+        assert_ne!(claim_article[same[0]], claim_article[same[1]]);
+        // The same sentence in two stories is two facts, and no evidence links them.
+        assert_ne!(agreement.claim_fact[same[0]], agreement.claim_fact[same[1]]);
+        assert!(agreement
+            .evidence
+            .iter()
+            .all(|e| !(same.contains(&e.a) && same.contains(&e.b))));
+    }
+
+    #[test]
     fn same_outlet_pairs_are_never_compared() {
         let config = Config::builtin();
         let extractor = ClaimExtractor::new(&config);
