@@ -8,7 +8,7 @@ CARGO ?= cargo
 OUT ?= reports
 ARGS ?=
 
-.PHONY: build run test test-office test-browser lint fmt bench bench-quick eval-truth peer clean
+.PHONY: build run test test-office test-browser lint fmt bench bench-quick eval-truth eval-cluster peer clean
 
 build:
 	$(CARGO) build --release
@@ -35,6 +35,12 @@ eval-truth: build
 	python3 scripts/truth/eval.py --shared $(SHARED) --credence target/release/credence \
 		--config config/default.toml --ablations \
 		$(if $(wildcard $(PEER_VENV)/bin/python),--peer-python $(PEER_VENV)/bin/python)
+
+# Story grouping on AllSides roundups and BASIL in ../shared: B-cubed and adjusted Rand
+# index of articles.csv's story_id against the gold story ids, beside trivial groupings.
+eval-cluster: build
+	python3 scripts/cluster/eval.py --shared $(SHARED) --credence target/release/credence \
+		--config config/default.toml
 
 # The peer in a private virtualenv; --no-deps because its drawing dependency does not
 # build, and the algorithms need only numpy, scipy and bidict.

@@ -1162,11 +1162,13 @@ fn bench_agreement(c: &mut Criterion) {
     let config = Config::builtin();
     let articles = build_corpus();
     let extracted = extract_all(&config, &articles);
-    let corpus = extracted.corpus();
-    let once = agreement::analyze(&corpus, &config.agreement);
+    let story_articles = extracted.story_articles();
+    let corpus = extracted.corpus(&story_articles);
+    let once = agreement::analyze(&corpus, &config.agreement, &config.stories);
     eprintln!(
-        "agreement: {} articles, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
+        "agreement: {} articles, {} stories, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
         articles.len(),
+        once.stories.stories.len(),
         extracted.claims.len(),
         once.facts.len(),
         once.evidence.len(),
@@ -1176,7 +1178,13 @@ fn bench_agreement(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(extracted.claims.len() as u64));
     group.bench_function(format!("{ARTICLES}_articles"), |b| {
-        b.iter(|| black_box(agreement::analyze(black_box(&corpus), &config.agreement)))
+        b.iter(|| {
+            black_box(agreement::analyze(
+                black_box(&corpus),
+                &config.agreement,
+                &config.stories,
+            ))
+        })
     });
     group.finish();
 }

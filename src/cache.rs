@@ -34,7 +34,7 @@ use crate::ingest::Article;
 
 /// Bumped whenever `ArticleClaims` or its encoding changes shape, so entries written by
 /// an older layout are never decoded as the new one.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Every entry starts with this, then an xxh3-64 checksum of the payload (little
 /// endian), then the postcard-encoded `ArticleClaims`.

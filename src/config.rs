@@ -147,6 +147,19 @@ pub struct AgreementConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StoriesConfig {
+    pub lead_words: usize,
+    pub headline_weight: f64,
+    pub name_weight: f64,
+    pub max_key_articles: usize,
+    pub min_shared_keys: usize,
+    pub link_threshold: f64,
+    pub max_days_apart: u32,
+    pub days_half_life: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScoreConfig {
     pub prior_trust: f64,
     pub prior_strength: f64,
@@ -204,6 +217,7 @@ pub struct Config {
     pub tokenize: TokenizeConfig,
     pub claims: ClaimsConfig,
     pub agreement: AgreementConfig,
+    pub stories: StoriesConfig,
     pub score: ScoreConfig,
     pub facts: FactsConfig,
     pub report: ReportConfig,
@@ -310,8 +324,8 @@ impl Config {
     }
 
     /// Hash of everything the per-article stages (tokenize, claims) read: the
-    /// `[tokenize]` and `[claims]` keys and lexicons, and the shingle length of copy
-    /// detection. Cached extractions are valid exactly while it stays the same; the
+    /// `[tokenize]` and `[claims]` keys and lexicons, the shingle length of copy
+    /// detection and the lead length of story keys. Cached extractions are valid exactly while it stays the same; the
     /// scoring weights, input limits and report options are left out on purpose, so
     /// tuning them reuses the cache. `claims.furniture_repeat_articles` is left out
     /// too: it is applied across articles, after extraction.
@@ -320,12 +334,13 @@ impl Config {
         let c = &self.claims;
         let mut input = format!(
             "stemmer={}\nmin_words={}\nmax_words={}\nmin_terms_with_one_entity={}\n\
-             copy_shingle_words={}\n",
+             copy_shingle_words={}\nlead_words={}\n",
             t.stemmer,
             c.min_words,
             c.max_words,
             c.min_terms_with_one_entity,
             self.agreement.copy_shingle_words,
+            self.stories.lead_words,
         );
         for (key, hash) in &self.lexicon_hashes {
             if key.starts_with("tokenize.") || key.starts_with("claims.") {
@@ -430,6 +445,25 @@ impl Config {
                 allowed: "more than 0".into(),
             });
         }
+        let st = &self.stories;
+        checker.int("stories.lead_words", st.lead_words as u64, 10, 100_000)?;
+        checker.real("stories.headline_weight", st.headline_weight, 0.0, 10.0)?;
+        checker.real("stories.name_weight", st.name_weight, 0.0, 10.0)?;
+        checker.int(
+            "stories.max_key_articles",
+            st.max_key_articles as u64,
+            2,
+            1_000_000,
+        )?;
+        checker.int("stories.min_shared_keys", st.min_shared_keys as u64, 1, 100)?;
+        checker.real("stories.link_threshold", st.link_threshold, 0.0, 1.0)?;
+        checker.int(
+            "stories.max_days_apart",
+            u64::from(st.max_days_apart),
+            0,
+            3650,
+        )?;
+        checker.real("stories.days_half_life", st.days_half_life, 0.0, 3650.0)?;
         let s = &self.score;
         checker.real("score.prior_trust", s.prior_trust, 0.01, 0.99)?;
         checker.real("score.prior_strength", s.prior_strength, 0.0, 1000.0)?;
@@ -715,6 +749,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn extraction_hash_follows_what_extraction_reads_and_nothing_else() {
+        let base = Config::builtin();
+        let changed = |edit: fn(&mut Config)| {
+            let mut config = Config::builtin();
+            edit(&mut config);
+            config.extraction_hash() != base.extraction_hash()
+        };
+        assert!(changed(|c| c.claims.min_words += 1));
+        assert!(changed(|c| c.stories.lead_words += 1));
+        assert!(changed(|c| c.agreement.copy_shingle_words += 1));
+        assert!(!changed(|c| c.score.prior_trust = 0.5));
+        assert!(!changed(|c| c.stories.link_threshold = 0.5));
+        assert!(!changed(|c| c.agreement.match_threshold = 0.9));
+    }
+
+    #[test]
     fn builtin_config_loads_every_lexicon() {
         let config = Config::builtin();
         assert!(config.lexicons.stopwords.contains("the"));
@@ -766,6 +816,29 @@ mod tests {
             err,
             "my.toml: key `score.hedge_weight` = 1.5 is out of range (allowed 0 to 1)"
         );
+    }
+
+    #[test]
+    fn out_of_range_story_settings_name_their_key() {
+        for (toml, message) in [
+            (
+                "[stories]\nlink_threshold = 1.2\n",
+                "key `stories.link_threshold` = 1.2 is out of range (allowed 0 to 1)",
+            ),
+            (
+                "[stories]\nlead_words = 5\n",
+                "key `stories.lead_words` = 5 is out of range (allowed 10 to 100000)",
+            ),
+            (
+                "[stories]\nmax_key_articles = 1\n",
+                "key `stories.max_key_articles` = 1 is out of range (allowed 2 to 1000000)",
+            ),
+        ] {
+            let err = Config::from_toml(toml, "my.toml", LexiconSource::Embedded)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(err, format!("my.toml: {message}"));
+        }
     }
 
     #[test]

@@ -36,8 +36,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use agreement::{Agreement, Corpus};
+use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
+use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
 use ingest::{Article, InputRecord, Window};
@@ -305,18 +306,34 @@ pub struct Extraction {
     /// Outlet index of each article (`ArticleInfo::outlet`, as the slice agreement reads).
     pub article_outlet: Vec<usize>,
     pub article_shingles: Vec<Vec<u64>>,
+    /// What each article is about, for grouping them into stories.
+    pub article_story_keys: Vec<StoryKeys>,
     pub claims: Vec<Claim>,
     pub claim_article: Vec<usize>,
 }
 
 impl Extraction {
-    pub fn corpus(&self) -> Corpus<'_> {
+    /// What story grouping reads of each article; `Corpus::articles` borrows it.
+    pub fn story_articles(&self) -> Vec<StoryArticle<'_>> {
+        self.articles
+            .iter()
+            .zip(&self.article_story_keys)
+            .map(|(article, keys)| StoryArticle {
+                key: &article.key,
+                keys,
+                day: article.published.as_deref().and_then(agreement::day_number),
+            })
+            .collect()
+    }
+
+    pub fn corpus<'a>(&'a self, story_articles: &'a [StoryArticle<'a>]) -> Corpus<'a> {
         Corpus {
             claims: &self.claims,
             claim_article: &self.claim_article,
             article_outlet: &self.article_outlet,
             article_shingles: &self.article_shingles,
             outlets: &self.outlets,
+            articles: story_articles,
         }
     }
 }
@@ -379,6 +396,7 @@ pub fn extract(
     let mut claims = Vec::new();
     let mut claim_article = Vec::new();
     let mut article_shingles = Vec::with_capacity(articles.len());
+    let mut article_story_keys = Vec::with_capacity(articles.len());
     for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
         infos.push(ArticleInfo {
             key: article.key,
@@ -395,12 +413,14 @@ pub fn extract(
         claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
         claims.extend(result.claims);
         article_shingles.push(result.shingles);
+        article_story_keys.push(result.story_keys);
     }
     Extraction {
         articles: infos,
         outlets,
         article_outlet,
         article_shingles,
+        article_story_keys,
         claims,
         claim_article,
     }
@@ -420,7 +440,13 @@ pub fn analyze(
     note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
 
     let bar = progress.stage("agreement", 1);
-    let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
+    let story_articles = extraction.story_articles();
+    let agreement = agreement::analyze(
+        &extraction.corpus(&story_articles),
+        &config.agreement,
+        &config.stories,
+    );
+    drop(story_articles);
     bar.finish_and_clear();
 
     let bar = progress.stage("score", 1);

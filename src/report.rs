@@ -481,6 +481,7 @@ struct OutletRow {
 struct ClaimRow {
     claim_id: String,
     fact_id: String,
+    story_id: String,
     value_group: usize,
     outlet: String,
     article: String,
@@ -501,6 +502,7 @@ struct ClaimRow {
 #[derive(Serialize)]
 struct FactRow {
     fact_id: String,
+    story_id: String,
     claims: usize,
     outlets: usize,
     values: usize,
@@ -522,6 +524,7 @@ struct EvidenceRow {
 struct ArticleRow {
     article: String,
     outlet: String,
+    story_id: String,
     title: String,
     published: String,
     url: String,
@@ -582,9 +585,11 @@ fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
                 .map(|v| format!("{}:{}", v.kind.as_str(), v.text))
                 .collect::<Vec<_>>()
                 .join("; ");
+            let fact = &agreement.facts[agreement.claim_fact[index]];
             ClaimRow {
                 claim_id: claim.id.clone(),
-                fact_id: agreement.facts[agreement.claim_fact[index]].id.clone(),
+                fact_id: fact.id.clone(),
+                story_id: agreement.stories.stories[fact.story].id.clone(),
                 value_group: agreement.claim_value[index] + 1,
                 outlet: cell(&analysis.outlets[analysis.claim_outlet(index)]),
                 article: cell(&analysis.articles[analysis.claim_article[index]].key),
@@ -632,6 +637,7 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
             let summary = analysis.fact_summary(index);
             FactRow {
                 fact_id: fact.id.clone(),
+                story_id: agreement.stories.stories[fact.story].id.clone(),
                 claims: fact.claims.len(),
                 outlets: summary.outlets,
                 values: fact.values.len(),
@@ -674,12 +680,15 @@ fn evidence_rows(analysis: &Analysis) -> Vec<EvidenceRow> {
 }
 
 fn article_rows(analysis: &Analysis) -> Vec<ArticleRow> {
+    let stories = &analysis.agreement.stories;
     let mut rows: Vec<ArticleRow> = analysis
         .articles
         .iter()
-        .map(|article| ArticleRow {
+        .enumerate()
+        .map(|(index, article)| ArticleRow {
             article: cell(&article.key),
             outlet: cell(&analysis.outlets[article.outlet]),
+            story_id: stories.stories[stories.article_story[index]].id.clone(),
             title: cell(article.title.as_deref().unwrap_or_default()),
             published: cell(article.published.as_deref().unwrap_or_default()),
             url: cell(article.url.as_deref().unwrap_or_default()),

@@ -7,6 +7,7 @@
 //! function of one article and the config, so its output can be cached per article.
 
 mod cues;
+mod story_keys;
 mod values;
 
 use std::collections::HashSet;
@@ -18,6 +19,7 @@ use crate::config::{Config, FurniturePattern};
 use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
 pub use cues::CueKind;
 use cues::{CueMatcher, CueSpan};
+pub use story_keys::StoryKeys;
 pub use values::{Comparison, Value, ValueKind};
 
 /// One checkable statement from one article.
@@ -75,6 +77,8 @@ pub struct ArticleClaims {
     pub line_hashes: Vec<u64>,
     /// Sampled hashes of word shingles over the whole article, for copy detection.
     pub shingles: Vec<u64>,
+    /// What the article is about, for grouping articles into stories.
+    pub story_keys: StoryKeys,
 }
 
 /// Extracts claims; holds the cue matchers built once from the lexicons.
@@ -184,6 +188,20 @@ impl<'c> ClaimExtractor<'c> {
             .map(|t| self.title_names(t, &own_outlet))
             .unwrap_or_default();
         let topics = topic_entities(&drafts, &title_names);
+        out.story_keys = StoryKeys::read(
+            &self.tokenizer,
+            title,
+            doc,
+            &furniture_lines,
+            title_names
+                .iter()
+                .chain(
+                    drafts
+                        .iter()
+                        .flat_map(|(_, Draft(claim))| claim.entities.iter()),
+                )
+                .map(String::as_str),
+        );
         let mut sentences_with_claims = HashSet::new();
         for (index, draft) in drafts {
             let sentence = &doc.sentences[index];
