@@ -16,8 +16,13 @@ use xxhash_rust::xxh3::xxh3_64;
 /// anywhere; `config/default.toml` is the same file.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-/// Default lexicons, keyed by the relative path `DEFAULT_TOML` gives them.
+/// Default lexicons and the stance model, keyed by the relative path `DEFAULT_TOML`
+/// gives them.
 const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
+    (
+        "stance_model.toml",
+        include_str!("../config/stance_model.toml"),
+    ),
     (
         "lexicons/abbreviations.txt",
         include_str!("../config/lexicons/abbreviations.txt"),
@@ -45,6 +50,10 @@ const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
     (
         "lexicons/denials.txt",
         include_str!("../config/lexicons/denials.txt"),
+    ),
+    (
+        "lexicons/debunks.txt",
+        include_str!("../config/lexicons/debunks.txt"),
     ),
     (
         "lexicons/hedges.txt",
@@ -85,6 +94,12 @@ pub enum ConfigError {
         value: String,
         allowed: String,
     },
+    #[error("{origin}: key `stance.model`: stance model {path}: {reason}")]
+    Model {
+        origin: String,
+        path: String,
+        reason: String,
+    },
     #[error("{origin}: key `{key}`: cannot read lexicon {path}: {reason}")]
     Lexicon {
         origin: String,
@@ -121,6 +136,7 @@ pub struct ClaimsConfig {
     pub furniture_repeat_articles: usize,
     pub negations: String,
     pub denials: String,
+    pub debunks: String,
     pub hedges: String,
     pub attribution_verbs: String,
     pub attribution_phrases: String,
@@ -185,6 +201,14 @@ impl FactsConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StanceConfig {
+    pub model: String,
+    pub near_clauses: usize,
+    pub lead_sentences: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportConfig {
     pub excel: bool,
 }
@@ -200,8 +224,11 @@ pub struct Config {
     pub score: ScoreConfig,
     pub facts: FactsConfig,
     pub report: ReportConfig,
+    pub stance: StanceConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
+    #[serde(skip)]
+    pub stance_model: crate::stance::StanceModel,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
     /// configuration produced them.
     #[serde(skip)]
@@ -223,6 +250,7 @@ pub struct Lexicons {
     pub numbers: HashMap<String, f64>,
     pub negations: Vec<String>,
     pub denials: Vec<String>,
+    pub debunks: Vec<String>,
     pub hedges: Vec<String>,
     pub attribution_verbs: HashSet<String>,
     pub attribution_phrases: Vec<String>,
@@ -288,6 +316,16 @@ impl Config {
         config.validate(origin)?;
         let mut hash_input = text.as_bytes().to_vec();
         config.lexicons = Lexicons::load(&config, origin, &source, &mut hash_input)?;
+        let model = &config.stance.model;
+        let model_text = read_lexicon(origin, "stance.model", model, &source)?;
+        hash_input.extend_from_slice(model_text.as_bytes());
+        config.stance_model = crate::stance::StanceModel::parse(&model_text).map_err(|reason| {
+            ConfigError::Model {
+                origin: origin.to_string(),
+                path: model.clone(),
+                reason,
+            }
+        })?;
         config.hash = xxh3_64(&hash_input);
         Ok(config)
     }
@@ -425,6 +463,9 @@ impl Config {
             2,
             100_000,
         )?;
+        let st = &self.stance;
+        checker.int("stance.near_clauses", st.near_clauses as u64, 1, 100)?;
+        checker.int("stance.lead_sentences", st.lead_sentences as u64, 1, 1000)?;
         Ok(())
     }
 }
@@ -575,6 +616,7 @@ impl Lexicons {
             numbers,
             negations: fold_all(read("claims.negations", &c.negations)?),
             denials: fold_all(read("claims.denials", &c.denials)?),
+            debunks: fold_all(read("claims.debunks", &c.debunks)?),
             hedges: fold_all(read("claims.hedges", &c.hedges)?),
             attribution_verbs: fold_all(read("claims.attribution_verbs", &c.attribution_verbs)?),
             attribution_phrases: fold_all(read(

@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod stance;
 pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
