@@ -161,6 +161,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Config(ConfigCommand::Check { file }) => {
             let config = Config::load(&file)?;
+            config.stance_model()?;
             print_stdout(&format!(
                 "{}: ok (config hash {:016x})\n",
                 file.display(),
@@ -253,7 +254,8 @@ fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
             .collect();
         (stance::FEATURE_NAMES.to_vec(), rows)
     } else {
-        let stances = pool.install(|| stance::classify_batch(&texts, &config));
+        let model = config.stance_model()?;
+        let stances = pool.install(|| stance::classify_batch(&texts, &config, &model));
         let rows = stances
             .iter()
             .map(|s| vec![s.as_str().to_string()])

@@ -227,8 +227,11 @@ pub struct Config {
     pub stance: StanceConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
+    /// Where the lexicons came from, and so where `stance.model` is read from.
     #[serde(skip)]
-    pub stance_model: crate::stance::StanceModel,
+    source: LexiconSource,
+    #[serde(skip)]
+    origin: String,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
     /// configuration produced them.
     #[serde(skip)]
@@ -268,8 +271,9 @@ pub enum FurniturePattern {
 }
 
 /// Where lexicon paths are resolved: the embedded defaults, or a directory on disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 enum LexiconSource {
+    #[default]
     Embedded,
     Directory(PathBuf),
 }
@@ -316,18 +320,23 @@ impl Config {
         config.validate(origin)?;
         let mut hash_input = text.as_bytes().to_vec();
         config.lexicons = Lexicons::load(&config, origin, &source, &mut hash_input)?;
-        let model = &config.stance.model;
-        let model_text = read_lexicon(origin, "stance.model", model, &source)?;
-        hash_input.extend_from_slice(model_text.as_bytes());
-        config.stance_model = crate::stance::StanceModel::parse(&model_text).map_err(|reason| {
-            ConfigError::Model {
-                origin: origin.to_string(),
-                path: model.clone(),
-                reason,
-            }
-        })?;
+        config.source = source;
+        config.origin = origin.to_string();
         config.hash = xxh3_64(&hash_input);
         Ok(config)
+    }
+
+    /// Reads and checks the stance model (`stance.model`). Only `credence stance` and
+    /// `config check` need it, so it is not read with the config: its hundreds of trees
+    /// would slow every other command's start.
+    pub fn stance_model(&self) -> Result<crate::stance::StanceModel, ConfigError> {
+        let path = &self.stance.model;
+        let text = read_lexicon(&self.origin, "stance.model", path, &self.source)?;
+        crate::stance::StanceModel::parse(&text).map_err(|reason| ConfigError::Model {
+            origin: self.origin.clone(),
+            path: path.clone(),
+            reason,
+        })
     }
 
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {

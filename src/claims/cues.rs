@@ -2,7 +2,7 @@
 //! sequences.
 //!
 //! All five lexicons go through one matcher that prefers the longest phrase at each
-//! position, so "no evidence" is one denial (not a negation plus a denial) and "could
+//! position, so "no evidence" is one debunk (not a negation plus a debunk) and "could
 //! not be verified" is a hedge whose "not" does not flip the claim.
 
 use std::collections::HashMap;
@@ -139,7 +139,7 @@ mod tests {
     fn longest_phrase_wins() {
         assert_eq!(
             cues("Officials found no evidence of fraud."),
-            vec![(CueKind::Denial, "no evidence".into())]
+            vec![(CueKind::Debunk, "no evidence".into())]
         );
         assert_eq!(
             cues("The figure could not be verified."),

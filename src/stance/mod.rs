@@ -53,18 +53,22 @@ impl Stance {
     }
 }
 
-/// The stance of one article towards one claim.
-pub fn classify(claim: &str, text: &str, config: &Config) -> Stance {
-    classify_batch(&[(claim, text)], config)[0]
+/// The stance of one article towards one claim. `model` is `config.stance_model()`.
+pub fn classify(claim: &str, text: &str, config: &Config, model: &StanceModel) -> Stance {
+    classify_batch(&[(claim, text)], config, model)[0]
 }
 
 /// The stance of each (claim, article text) pair, in order. Each distinct text is read
 /// once however many claims it is paired with; pairs run in parallel on the current
 /// rayon pool and the result does not depend on the thread count.
-pub fn classify_batch(pairs: &[(&str, &str)], config: &Config) -> Vec<Stance> {
+pub fn classify_batch(
+    pairs: &[(&str, &str)],
+    config: &Config,
+    model: &StanceModel,
+) -> Vec<Stance> {
     features_batch(pairs, config)
         .iter()
-        .map(|features| config.stance_model.predict(features))
+        .map(|features| model.predict(features))
         .collect()
 }
 

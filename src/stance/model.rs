@@ -185,8 +185,8 @@ mod tests {
 
     #[test]
     fn the_shipped_model_loads() {
-        let config = crate::config::Config::builtin();
-        assert!(!config.stance_model.trees.is_empty());
-        assert_eq!(config.stance_model.classes.len(), 4);
+        let model = crate::config::Config::builtin().stance_model().unwrap();
+        assert!(!model.trees.is_empty());
+        assert_eq!(model.classes.len(), 4);
     }
 }
