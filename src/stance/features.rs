@@ -426,3 +426,91 @@ fn recase_title(doc: &Doc, names: &HashSet<String>) -> Option<String> {
     }
     Some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(claim: &str, article: &str, name: &str) -> f64 {
+        let config = Config::builtin();
+        let extractor = ClaimExtractor::new(&config);
+        let view = ArticleView::read(&extractor, article);
+        let index = FEATURE_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or_else(|| panic!("no feature {name}"));
+        features(&extractor, claim, &view, &config)[index]
+    }
+
+    const CLAIM: &str = "Mayor Lena Ortiz signed the Kesterfield budget on Wednesday.";
+
+    #[test]
+    fn a_restatement_supports_and_a_denial_flips_polarity() {
+        let restated =
+            "Mayor Lena Ortiz signed the Kesterfield budget on Wednesday, her office said.";
+        assert_eq!(feature(CLAIM, restated, "near_supports"), 1.0);
+        assert_eq!(feature(CLAIM, restated, "near_polarity_flip"), 0.0);
+        let denied = "Mayor Lena Ortiz did not sign the Kesterfield budget on Wednesday.";
+        assert_eq!(feature(CLAIM, denied, "near_polarity_flip"), 1.0);
+        assert_eq!(feature(CLAIM, denied, "near_contradicts"), 1.0);
+        assert_eq!(feature(CLAIM, denied, "near_negation"), 1.0);
+        assert_eq!(feature(CLAIM, denied, "near_debunk"), 0.0);
+    }
+
+    #[test]
+    fn debunk_denial_and_hedge_cues_are_read_apart() {
+        let debunked = "The report that Mayor Lena Ortiz signed the Kesterfield budget is a hoax.";
+        assert_eq!(feature(CLAIM, debunked, "near_debunk"), 1.0);
+        assert_eq!(feature(CLAIM, debunked, "near_denial"), 0.0);
+        let denied = "Mayor Lena Ortiz denied that she signed the Kesterfield budget.";
+        assert_eq!(feature(CLAIM, denied, "near_denial"), 1.0);
+        assert_eq!(feature(CLAIM, denied, "near_debunk"), 0.0);
+        let hedged =
+            "Mayor Lena Ortiz reportedly signed the Kesterfield budget, which could not be verified.";
+        assert_eq!(feature(CLAIM, hedged, "near_hedge"), 1.0);
+        assert_eq!(
+            feature(
+                "Ortiz signing the budget is fake news.",
+                hedged,
+                "claim_debunk"
+            ),
+            1.0
+        );
+    }
+
+    #[test]
+    fn a_different_figure_of_the_same_kind_is_a_value_conflict() {
+        let claim = "Repairs to the Alder River Bridge will cost $48 million.";
+        let same = "State engineers said repairs to the Alder River Bridge will cost $48 million.";
+        let other =
+            "State engineers said repairs to the Alder River Bridge will cost $120 million.";
+        assert_eq!(feature(claim, same, "near_value_agree"), 1.0);
+        assert_eq!(feature(claim, same, "near_value_conflict"), 0.0);
+        assert_eq!(feature(claim, other, "near_value_conflict"), 1.0);
+        assert_eq!(feature(claim, other, "near_contradicts"), 1.0);
+    }
+
+    #[test]
+    fn an_article_on_another_story_shares_few_words() {
+        let fire =
+            "Crews contained 40 percent of the Greenhollow wildfire, which burned 3,400 acres.";
+        assert_eq!(feature(CLAIM, fire, "key_recall"), 0.0);
+        assert_eq!(feature(CLAIM, fire, "matched_share"), 0.0);
+        let budget = "The Kesterfield council adopted a budget that Mayor Lena Ortiz signed.";
+        assert!(feature(CLAIM, budget, "key_recall") > 0.6);
+    }
+
+    #[test]
+    fn a_title_case_headline_keeps_capitals_only_on_the_articles_names() {
+        let config = Config::builtin();
+        let tokenizer = crate::tokenize::Tokenizer::new(&config);
+        let headline = tokenizer.tokenize("Spider Burrowed Through Tourist's Stomach In Peru");
+        let names: HashSet<String> = ["peru".to_string()].into();
+        assert_eq!(
+            recase_title(&headline, &names).as_deref(),
+            Some("Spider burrowed through tourist's stomach in Peru")
+        );
+        let sentence = tokenizer.tokenize("A spider burrowed into a tourist in Peru");
+        assert_eq!(recase_title(&sentence, &names), None);
+    }
+}

@@ -61,11 +61,7 @@ pub fn classify(claim: &str, text: &str, config: &Config, model: &StanceModel) -
 /// The stance of each (claim, article text) pair, in order. Each distinct text is read
 /// once however many claims it is paired with; pairs run in parallel on the current
 /// rayon pool and the result does not depend on the thread count.
-pub fn classify_batch(
-    pairs: &[(&str, &str)],
-    config: &Config,
-    model: &StanceModel,
-) -> Vec<Stance> {
+pub fn classify_batch(pairs: &[(&str, &str)], config: &Config, model: &StanceModel) -> Vec<Stance> {
     features_batch(pairs, config)
         .iter()
         .map(|features| model.predict(features))
