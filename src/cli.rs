@@ -44,6 +44,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Print an outlet's rows of history/outlets.csv: its score in every run.
     History(HistoryArgs),
+    /// Stance of articles towards claims: agree, disagree, discuss or unrelated.
+    Stance(StanceArgs),
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -99,6 +101,28 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct StanceArgs {
+    /// CSV with a header holding `claim` (one sentence) and `text` (the article); other
+    /// columns are passed through.
+    pub pairs: PathBuf,
+    /// Write the CSV here (atomically) instead of to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Config file (TOML); the built-in defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Append the model's input features instead of the stance (for training it).
+    #[arg(long, hide = true)]
+    pub features: bool,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ScoreArgs {
     /// CSV or TSV with a header holding source, object, value and optionally attribute.
     #[arg(long)]
@@ -133,13 +157,7 @@ pub struct CommonArgs {
 impl CommonArgs {
     /// The config, and a worker pool of the requested size.
     fn prepare(&self) -> anyhow::Result<(Config, rayon::ThreadPool)> {
-        let config = load_config(self.config.as_deref())?;
-        let mut pool = rayon::ThreadPoolBuilder::new();
-        if let Some(threads) = self.threads {
-            pool = pool.num_threads(usize::from(threads));
-        }
-        let pool = pool.build().context("cannot start worker threads")?;
-        Ok((config, pool))
+        Ok((load_config(self.config.as_deref())?, pool(self.threads)?))
     }
 
     fn excel(&self, config: &Config) -> bool {
@@ -161,6 +179,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Score(args) => score(&args),
+        Command::Stance(args) => stance(&args),
         Command::Explain(args) => {
             let config = load_config(args.config.as_deref())?;
             let config_name = match &args.config {
@@ -184,6 +203,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
         }
         Command::Config(ConfigCommand::Check { file }) => {
             let config = Config::load(&file)?;
+            config.stance_model()?;
             print_stdout(&format!(
                 "{}: ok (config hash {:016x})\n",
                 file.display(),
@@ -192,6 +212,14 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = threads {
+        pool = pool.num_threads(usize::from(threads));
+    }
+    pool.build().context("cannot start worker threads")
 }
 
 fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
@@ -318,6 +346,87 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
 /// Skipped rows named one per line up to this many; the rest are counted.
 const SKIPPED_ROWS_SHOWN: usize = 10;
 
+fn report_skipped(path: &Path, skipped: &[crate::facts::SkippedRow]) {
+    for row in skipped.iter().take(SKIPPED_ROWS_SHOWN) {
+        eprintln!(
+            "credence: skipped {}:{}: {}",
+            path.display(),
+            row.line,
+            row.reason
+        );
+    }
+    if skipped.len() > SKIPPED_ROWS_SHOWN {
+        eprintln!(
+            "credence: ... and {} more skipped rows",
+            skipped.len() - SKIPPED_ROWS_SHOWN
+        );
+    }
+}
+
+fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
+    use crate::stance::{self, pairs};
+    let started = Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let pool = pool(args.threads)?;
+    let input = pairs::read_pairs(&args.pairs)?;
+    let texts: Vec<(&str, &str)> = input
+        .rows
+        .iter()
+        .map(|row| (row.claim.as_str(), row.text.as_str()))
+        .collect();
+    let (header, added): (Vec<&str>, Vec<Vec<String>>) = if args.features {
+        let features = pool.install(|| stance::features_batch(&texts, &config));
+        let rows = features
+            .iter()
+            // Full precision: the trainer must see the numbers `classify` compares.
+            .map(|f| f.iter().map(|x| x.to_string()).collect())
+            .collect();
+        (stance::FEATURE_NAMES.to_vec(), rows)
+    } else {
+        let model = config.stance_model()?;
+        let stances = pool.install(|| stance::classify_batch(&texts, &config, &model));
+        let rows = stances
+            .iter()
+            .map(|s| vec![s.as_str().to_string()])
+            .collect();
+        (vec!["stance"], rows)
+    };
+    match &args.out {
+        None => {
+            let mut buffer = Vec::new();
+            pairs::write_pairs(&mut buffer, &input, &header, &added)?;
+            print_stdout(&String::from_utf8(buffer).expect("CSV of UTF-8 fields is UTF-8"))?;
+        }
+        Some(out) => {
+            let name = out
+                .file_name()
+                .and_then(|n| n.to_str())
+                .with_context(|| format!("--out {}: not a file name", out.display()))?;
+            let dir = match out.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let write = |path: &Path| -> anyhow::Result<()> {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                pairs::write_pairs(std::io::BufWriter::new(file), &input, &header, &added)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            };
+            crate::report::write_atomically(dir, &[(name, Box::new(write))])?;
+        }
+    }
+    report_skipped(&input.path, &input.skipped);
+    if !args.quiet {
+        eprintln!(
+            "credence: {} pairs, {} skipped rows in {:.2} s",
+            input.rows.len(),
+            input.skipped.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if input.skipped.is_empty() { 0 } else { 1 })
+}
+
 fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let common = &args.common;
@@ -327,20 +436,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let _lock = lock_out(&common.out)?;
     let scored = pool.install(|| crate::facts::score_facts(&input, &config));
     crate::facts::write_fact_reports(&common.out, &scored, common.excel(&config))?;
-    for row in input.skipped.iter().take(SKIPPED_ROWS_SHOWN) {
-        eprintln!(
-            "credence: skipped {}:{}: {}",
-            input.path.display(),
-            row.line,
-            row.reason
-        );
-    }
-    if input.skipped.len() > SKIPPED_ROWS_SHOWN {
-        eprintln!(
-            "credence: ... and {} more skipped rows",
-            input.skipped.len() - SKIPPED_ROWS_SHOWN
-        );
-    }
+    report_skipped(&input.path, &input.skipped);
     if !common.quiet {
         eprintln!(
             "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",

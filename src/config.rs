@@ -16,8 +16,13 @@ use xxhash_rust::xxh3::xxh3_64;
 /// anywhere; `config/default.toml` is the same file.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-/// Default lexicons, keyed by the relative path `DEFAULT_TOML` gives them.
+/// Default lexicons and the stance model, keyed by the relative path `DEFAULT_TOML`
+/// gives them.
 const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
+    (
+        "stance_model.toml",
+        include_str!("../config/stance_model.toml"),
+    ),
     (
         "lexicons/abbreviations.txt",
         include_str!("../config/lexicons/abbreviations.txt"),
@@ -45,6 +50,10 @@ const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
     (
         "lexicons/denials.txt",
         include_str!("../config/lexicons/denials.txt"),
+    ),
+    (
+        "lexicons/debunks.txt",
+        include_str!("../config/lexicons/debunks.txt"),
     ),
     (
         "lexicons/hedges.txt",
@@ -85,6 +94,12 @@ pub enum ConfigError {
         value: String,
         allowed: String,
     },
+    #[error("{origin}: key `stance.model`: stance model {path}: {reason}")]
+    Model {
+        origin: String,
+        path: String,
+        reason: String,
+    },
     #[error("{origin}: key `{key}`: cannot read lexicon {path}: {reason}")]
     Lexicon {
         origin: String,
@@ -122,6 +137,7 @@ pub struct ClaimsConfig {
     pub furniture_repeat_articles: usize,
     pub negations: String,
     pub denials: String,
+    pub debunks: String,
     pub hedges: String,
     pub attribution_verbs: String,
     pub attribution_phrases: String,
@@ -199,6 +215,14 @@ impl FactsConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StanceConfig {
+    pub model: String,
+    pub near_clauses: usize,
+    pub lead_sentences: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportConfig {
     pub excel: bool,
 }
@@ -222,12 +246,18 @@ pub struct Config {
     pub facts: FactsConfig,
     pub report: ReportConfig,
     pub cache: CacheConfig,
+    pub stance: StanceConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
     /// xxh3 of each lexicon's text, by config key (`claims.hedges`), so a cache can tell
     /// which lexicons changed.
     #[serde(skip)]
     pub lexicon_hashes: BTreeMap<String, u64>,
+    /// Where the lexicons came from, and so where `stance.model` is read from.
+    #[serde(skip)]
+    source: LexiconSource,
+    #[serde(skip)]
+    origin: String,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
     /// configuration produced them.
     #[serde(skip)]
@@ -249,6 +279,7 @@ pub struct Lexicons {
     pub numbers: HashMap<String, f64>,
     pub negations: Vec<String>,
     pub denials: Vec<String>,
+    pub debunks: Vec<String>,
     pub hedges: Vec<String>,
     pub attribution_verbs: HashSet<String>,
     pub attribution_phrases: Vec<String>,
@@ -266,8 +297,9 @@ pub enum FurniturePattern {
 }
 
 /// Where lexicon paths are resolved: the embedded defaults, or a directory on disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 enum LexiconSource {
+    #[default]
     Embedded,
     Directory(PathBuf),
 }
@@ -319,6 +351,8 @@ impl Config {
             lexicon_hashes.insert(key.to_string(), xxh3_64(text.as_bytes()));
         })?;
         config.lexicon_hashes = lexicon_hashes;
+        config.source = source;
+        config.origin = origin.to_string();
         config.hash = xxh3_64(&hash_input);
         Ok(config)
     }
@@ -348,6 +382,19 @@ impl Config {
             }
         }
         xxh3_64(input.as_bytes())
+    }
+
+    /// Reads and checks the stance model (`stance.model`). Only `credence stance` and
+    /// `config check` need it, so it is not read with the config: its hundreds of trees
+    /// would slow every other command's start.
+    pub fn stance_model(&self) -> Result<crate::stance::StanceModel, ConfigError> {
+        let path = &self.stance.model;
+        let text = read_lexicon(&self.origin, "stance.model", path, &self.source)?;
+        crate::stance::StanceModel::parse(&text).map_err(|reason| ConfigError::Model {
+            origin: self.origin.clone(),
+            path: path.clone(),
+            reason,
+        })
     }
 
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
@@ -504,6 +551,9 @@ impl Config {
             100_000,
         )?;
         checker.int("cache.keep_days", self.cache.keep_days, 1, 36_500)?;
+        let st = &self.stance;
+        checker.int("stance.near_clauses", st.near_clauses as u64, 1, 100)?;
+        checker.int("stance.lead_sentences", st.lead_sentences as u64, 1, 1000)?;
         Ok(())
     }
 }
@@ -655,6 +705,7 @@ impl Lexicons {
             numbers,
             negations: fold_all(read("claims.negations", &c.negations)?),
             denials: fold_all(read("claims.denials", &c.denials)?),
+            debunks: fold_all(read("claims.debunks", &c.debunks)?),
             hedges: fold_all(read("claims.hedges", &c.hedges)?),
             attribution_verbs: fold_all(read("claims.attribution_verbs", &c.attribution_verbs)?),
             attribution_phrases: fold_all(read(

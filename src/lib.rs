@@ -29,6 +29,7 @@ pub mod lock;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod stance;
 pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap, HashSet};

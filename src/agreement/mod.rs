@@ -20,7 +20,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
 use crate::config::{AgreementConfig, StoriesConfig};
-pub use compare::{compare, entity_similarity, set_similarity, Relation};
+pub use compare::{
+    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
+};
 pub use stories::{day_number, Stories, Story, StoryArticle};
 
 /// What the agreement stage needs to know about the corpus besides the claims.

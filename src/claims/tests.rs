@@ -95,6 +95,20 @@ fn negation_and_denial_flip_polarity_once() {
 }
 
 #[test]
+fn debunk_cues_flip_polarity_like_denials() {
+    assert_eq!(
+        only_claim("The photo of the Alder River Bridge collapsing on Monday was doctored.")
+            .polarity,
+        Polarity::Negated
+    );
+    // "not true" is one debunk cue, not a negation that a second cue would cancel.
+    assert_eq!(
+        only_claim("The report that Mayor Lena Ortiz resigned is not true.").polarity,
+        Polarity::Negated
+    );
+}
+
+#[test]
 fn negation_in_a_trailing_participle_clause_does_not_flip_the_claim() {
     let claim = only_claim("Council member Jose Nunez voted against the Kesterfield budget, arguing that it failed to help renters.");
     assert_eq!(claim.polarity, Polarity::Affirmed);
