@@ -8,7 +8,8 @@ CARGO ?= cargo
 OUT ?= reports
 ARGS ?=
 
-.PHONY: build run test test-office test-browser lint fmt bench bench-large bench-run eval-gen eval-truth peer clean
+.PHONY: build run test test-office test-browser lint fmt bench bench-large bench-run eval-gen eval-truth \
+	eval-cluster peer clean eval-stance train-stance stance-venv
 
 build:
 	$(CARGO) build --release
@@ -36,12 +37,44 @@ eval-truth: build
 		--config config/default.toml --ablations \
 		$(if $(wildcard $(PEER_VENV)/bin/python),--peer-python $(PEER_VENV)/bin/python)
 
+# Story grouping on AllSides roundups and BASIL in ../shared: B-cubed and adjusted Rand
+# index of articles.csv's story_id against the gold story ids, beside trivial groupings.
+eval-cluster: build
+	python3 scripts/cluster/eval.py --shared $(SHARED) --credence target/release/credence \
+		--config config/default.toml
+
 # The peer in a private virtualenv; --no-deps because its drawing dependency does not
 # build, and the algorithms need only numpy, scipy and bidict.
 peer:
 	python3 -m venv $(PEER_VENV)
 	$(PEER_VENV)/bin/pip install --quiet numpy scipy bidict imageio matplotlib
 	$(PEER_VENV)/bin/pip install --quiet --no-deps truthdiscovery==1.0.4
+
+# Stance on FNC-1 (../shared/eval/news/fnc1), split by story into tune and held-out
+# folds (scripts/stance/fnc1.py). `eval-stance` scores the shipped model
+# (config/stance_model.toml) on both; `train-stance` refits it on the tune fold only,
+# in a private virtualenv with scikit-learn (`make stance-venv`).
+STANCE_VENV ?= target/stance-venv
+STANCE_WORK ?= target/stance
+STANCE_PAIRS = $(STANCE_WORK)/fnc1_pairs.csv
+
+$(STANCE_PAIRS): scripts/stance/fnc1.py
+	python3 scripts/stance/fnc1.py pairs --shared $(SHARED) --out $@
+
+eval-stance: build $(STANCE_PAIRS)
+	target/release/credence stance $(STANCE_PAIRS) --config config/default.toml \
+		--out $(STANCE_WORK)/fnc1_run.csv
+	python3 scripts/stance/fnc1.py score --run $(STANCE_WORK)/fnc1_run.csv
+
+train-stance: build $(STANCE_PAIRS) stance-venv
+	target/release/credence stance $(STANCE_PAIRS) --features --config config/default.toml \
+		--out $(STANCE_WORK)/fnc1_features.csv
+	$(STANCE_VENV)/bin/python scripts/stance/train.py --cv \
+		--features $(STANCE_WORK)/fnc1_features.csv --model config/stance_model.toml
+
+stance-venv:
+	test -x $(STANCE_VENV)/bin/python || python3 -m venv $(STANCE_VENV)
+	$(STANCE_VENV)/bin/pip install --quiet numpy==2.4.6 scikit-learn==1.9.1
 
 lint:
 	$(CARGO) fmt --check

@@ -84,7 +84,7 @@ fn extract_all(config: &Config, articles: &[Article]) -> Extraction {
             input: 0,
         })
         .collect();
-    credence::extract(articles, config, &Progress::hidden())
+    credence::extract(articles, config, None, &Progress::hidden())
 }
 
 // ---------------------------------------------------------------------------------
@@ -222,11 +222,13 @@ fn bench_agreement(c: &mut Criterion) {
     let config = Config::builtin();
     let articles = build_corpus();
     let extracted = extract_all(&config, &articles);
-    let corpus = extracted.corpus();
-    let once = agreement::analyze(&corpus, &config.agreement);
+    let story_articles = extracted.story_articles();
+    let corpus = extracted.corpus(&story_articles);
+    let once = agreement::analyze(&corpus, &config.agreement, &config.stories);
     eprintln!(
-        "agreement: {} articles, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
+        "agreement: {} articles, {} stories, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
         articles.len(),
+        once.stories.stories.len(),
         extracted.claims.len(),
         once.facts.len(),
         once.evidence.len(),
@@ -236,7 +238,13 @@ fn bench_agreement(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.throughput(Throughput::Elements(extracted.claims.len() as u64));
     group.bench_function(format!("{ARTICLES}_articles"), |b| {
-        b.iter(|| black_box(agreement::analyze(black_box(&corpus), &config.agreement)))
+        b.iter(|| {
+            black_box(agreement::analyze(
+                black_box(&corpus),
+                &config.agreement,
+                &config.stories,
+            ))
+        })
     });
     group.finish();
 }

@@ -1,7 +1,11 @@
 //! Command-line interface: argument types and the dispatch behind `main`.
 //!
 //! Exit codes follow ripgrep: 0 success, 1 success with skipped inputs, 2 failure (bad
-//! arguments or config, unreadable input path, unwritable output).
+//! arguments or config, unreadable input path, unwritable output, an output directory
+//! another run is writing to).
+//!
+//! Every command that writes into `--out` holds its lock (`lock::DirLock`) throughout
+//! and first finishes whatever a killed run left half done (`report::recover`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,9 +14,14 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use chrono::NaiveDate;
+
+use crate::cache::ExtractionCache;
 use crate::config::{Config, DEFAULT_TOML};
+use crate::ingest::Window;
+use crate::lock::DirLock;
 use crate::progress::Progress;
-use crate::report::ReportOptions;
+use crate::report::{ReportOptions, HISTORY_FILE};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -33,6 +42,10 @@ pub enum Command {
     Score(ScoreArgs),
     /// Explain why a claim or an outlet got its score, from a run's reports.
     Explain(ExplainArgs),
+    /// Print an outlet's rows of history/outlets.csv: its score in every run.
+    History(HistoryArgs),
+    /// Stance of articles towards claims: agree, disagree, discuss or unrelated.
+    Stance(StanceArgs),
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -50,6 +63,21 @@ pub struct RunArgs {
     /// Also write report.html: ranking, top facts, score history, run summary.
     #[arg(long)]
     pub html: bool,
+    /// Cache of per-article extractions, reused by the next run [default: OUT/cache].
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
+    /// Score only articles published on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Score only articles published on or before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    /// The date this run's rows get in history/outlets.csv [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub run_date: Option<NaiveDate>,
     /// Print seconds per stage on stderr (also with --quiet), for benchmarks.
     #[arg(long)]
     pub timings: bool,
@@ -83,6 +111,15 @@ pub struct GenArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// An outlet name (any case).
+    pub outlet: String,
+    /// Directory holding the runs' reports.
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// A claim id from claims.csv, or an outlet name (any case).
     pub target: String,
@@ -93,6 +130,28 @@ pub struct ExplainArgs {
     /// defaults when absent.
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StanceArgs {
+    /// CSV with a header holding `claim` (one sentence) and `text` (the article); other
+    /// columns are passed through.
+    pub pairs: PathBuf,
+    /// Write the CSV here (atomically) instead of to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Config file (TOML); the built-in defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Append the model's input features instead of the stance (for training it).
+    #[arg(long, hide = true)]
+    pub features: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -153,23 +212,32 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Score(args) => score(&args),
+        Command::Stance(args) => stance(&args),
         Command::Explain(args) => {
             let config = load_config(args.config.as_deref())?;
             let config_name = match &args.config {
                 Some(path) => path.display().to_string(),
                 None => "the built-in config".to_string(),
             };
+            settle(&args.out)?;
             let reports = crate::explain::Reports::load(&args.out)?;
             print_stdout(&reports.explain(&args.target, &config, &config_name)?)?;
             Ok(0)
         }
         Command::Gen(args) => generate(&args),
+        Command::History(args) => {
+            settle(&args.out)?;
+            let rows = crate::history::outlet_rows(&args.out.join(HISTORY_FILE), &args.outlet)?;
+            print_stdout(&rows)?;
+            Ok(0)
+        }
         Command::Config(ConfigCommand::Default) => {
             print_stdout(DEFAULT_TOML)?;
             Ok(0)
         }
         Command::Config(ConfigCommand::Check { file }) => {
             let config = Config::load(&file)?;
+            config.stance_model()?;
             print_stdout(&format!(
                 "{}: ok (config hash {:016x})\n",
                 file.display(),
@@ -196,18 +264,81 @@ fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
     })
 }
 
+/// Takes the lock of `out` and finishes what a killed run left there, saying so.
+fn lock_out(out: &Path) -> anyhow::Result<DirLock> {
+    let lock = DirLock::acquire(out)?;
+    if let Some(holder) = lock.stale_holder() {
+        eprintln!(
+            "credence: warning: cleared a stale lock in {} left by a run that did not finish ({holder})",
+            out.display()
+        );
+    }
+    let recovery = crate::report::recover(out)?;
+    if !recovery.completed.is_empty() {
+        eprintln!(
+            "credence: warning: finished publishing {} reports into {} that a killed run had committed",
+            recovery.completed.len(),
+            out.display()
+        );
+    }
+    Ok(lock)
+}
+
+/// Before reading the reports in `out`: finishes a publication a killed run left
+/// half done, so a reader never sees two runs' reports mixed.
+fn settle(out: &Path) -> anyhow::Result<()> {
+    if out.join(crate::report::JOURNAL).exists() {
+        lock_out(out)?;
+    }
+    Ok(())
+}
+
+/// Today in UTC, the default run date.
+fn today() -> NaiveDate {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+}
+
 fn run(args: &RunArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let common = &args.common;
     let (config, pool) = common.prepare()?;
+    let window = Window {
+        since: args.since,
+        until: args.until,
+    };
+    if let (Some(since), Some(until)) = (args.since, args.until) {
+        anyhow::ensure!(
+            since <= until,
+            "--since {since} is after --until {until}: no article can be in that window"
+        );
+    }
+    crate::ingest::check_roots(&args.paths)?;
+    let _lock = lock_out(&common.out)?;
+    let cache_dir = args
+        .cache
+        .clone()
+        .unwrap_or_else(|| common.out.join("cache"));
+    // A cache outside --out may be shared by runs into other directories.
+    let _cache_lock = if args.no_cache || cache_dir.starts_with(&common.out) {
+        None
+    } else {
+        Some(DirLock::acquire(&cache_dir)?)
+    };
+    let cache = if args.no_cache {
+        None
+    } else {
+        Some(ExtractionCache::open(&cache_dir, &config)?)
+    };
     let progress = Progress::new(!common.quiet);
-    let analysis = pool.install(|| crate::analyze(&args.paths, &config, &progress))?;
+    let analysis =
+        pool.install(|| crate::analyze(&args.paths, &window, cache.as_ref(), &config, &progress))?;
     let options = ReportOptions {
         excel: common.excel(&config),
         html: args.html,
+        run_date: Some(args.run_date.unwrap_or_else(today)),
     };
     let reports_started = Instant::now();
-    crate::report::write_reports(&common.out, &analysis, &options)?;
+    let published = crate::report::write_reports(&common.out, &analysis, &options)?;
     if args.timings {
         let stages = analysis
             .timings
@@ -222,10 +353,34 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
             started.elapsed().as_secs_f64()
         );
     }
+    for warning in &published.warnings {
+        eprintln!("credence: warning: {warning}");
+    }
+    let mut cache_note = String::new();
+    if let Some(cache) = &cache {
+        let stats = cache.stats();
+        if let Some(error) = cache.first_write_error() {
+            eprintln!(
+                "credence: warning: {} cache entries not written, the first because: {error}",
+                stats.write_errors
+            );
+        }
+        if let Err(error) = cache.prune(config.cache.keep_days) {
+            eprintln!("credence: warning: {error:#}");
+        }
+        cache_note = format!(
+            " ({} articles extracted, {} reused from the cache)",
+            stats.misses, stats.hits
+        );
+    }
     let skipped = analysis.skipped_inputs();
     if !common.quiet {
+        let excluded = match analysis.excluded_articles {
+            0 => String::new(),
+            n => format!(" ({n} more outside {window})"),
+        };
         eprintln!(
-            "credence: {} articles, {} claims, {} facts, {} outlets, {} skipped inputs in {:.2} s; reports in {}",
+            "credence: {} articles{excluded}, {} claims, {} facts, {} outlets, {} skipped inputs{cache_note} in {:.2} s; reports in {}",
             analysis.articles.len(),
             analysis.claims.len(),
             analysis.agreement.facts.len(),
@@ -277,28 +432,97 @@ fn generate(args: &GenArgs) -> anyhow::Result<i32> {
 /// Skipped rows named one per line up to this many; the rest are counted.
 const SKIPPED_ROWS_SHOWN: usize = 10;
 
+fn report_skipped(path: &Path, skipped: &[crate::facts::SkippedRow]) {
+    for row in skipped.iter().take(SKIPPED_ROWS_SHOWN) {
+        eprintln!(
+            "credence: skipped {}:{}: {}",
+            path.display(),
+            row.line,
+            row.reason
+        );
+    }
+    if skipped.len() > SKIPPED_ROWS_SHOWN {
+        eprintln!(
+            "credence: ... and {} more skipped rows",
+            skipped.len() - SKIPPED_ROWS_SHOWN
+        );
+    }
+}
+
+fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
+    use crate::stance::{self, pairs};
+    let started = Instant::now();
+    let config = load_config(args.config.as_deref())?;
+    let pool = worker_pool(args.threads)?;
+    let input = pairs::read_pairs(&args.pairs)?;
+    let texts: Vec<(&str, &str)> = input
+        .rows
+        .iter()
+        .map(|row| (row.claim.as_str(), row.text.as_str()))
+        .collect();
+    let (header, added): (Vec<&str>, Vec<Vec<String>>) = if args.features {
+        let features = pool.install(|| stance::features_batch(&texts, &config));
+        let rows = features
+            .iter()
+            // Full precision: the trainer must see the numbers `classify` compares.
+            .map(|f| f.iter().map(|x| x.to_string()).collect())
+            .collect();
+        (stance::FEATURE_NAMES.to_vec(), rows)
+    } else {
+        let model = config.stance_model()?;
+        let stances = pool.install(|| stance::classify_batch(&texts, &config, &model));
+        let rows = stances
+            .iter()
+            .map(|s| vec![s.as_str().to_string()])
+            .collect();
+        (vec!["stance"], rows)
+    };
+    match &args.out {
+        None => {
+            let mut buffer = Vec::new();
+            pairs::write_pairs(&mut buffer, &input, &header, &added)?;
+            print_stdout(&String::from_utf8(buffer).expect("CSV of UTF-8 fields is UTF-8"))?;
+        }
+        Some(out) => {
+            let name = out
+                .file_name()
+                .and_then(|n| n.to_str())
+                .with_context(|| format!("--out {}: not a file name", out.display()))?;
+            let dir = match out.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                _ => Path::new("."),
+            };
+            let write = |path: &Path| -> anyhow::Result<()> {
+                let file = std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                pairs::write_pairs(std::io::BufWriter::new(file), &input, &header, &added)
+                    .with_context(|| format!("cannot write {}", path.display()))
+            };
+            crate::report::write_atomically(dir, &[(name, Box::new(write))])?;
+        }
+    }
+    report_skipped(&input.path, &input.skipped);
+    if !args.quiet {
+        eprintln!(
+            "credence: {} pairs, {} skipped rows in {:.2} s",
+            input.rows.len(),
+            input.skipped.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if input.skipped.is_empty() { 0 } else { 1 })
+}
+
 fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let common = &args.common;
     let (config, pool) = common.prepare()?;
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
     let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
+    let _lock = lock_out(&common.out)?;
     let scored = pool.install(|| crate::facts::score_facts(&input, &config));
     crate::facts::write_fact_reports(&common.out, &scored, common.excel(&config))?;
-    for row in input.skipped.iter().take(SKIPPED_ROWS_SHOWN) {
-        eprintln!(
-            "credence: skipped {}:{}: {}",
-            input.path.display(),
-            row.line,
-            row.reason
-        );
-    }
-    if input.skipped.len() > SKIPPED_ROWS_SHOWN {
-        eprintln!(
-            "credence: ... and {} more skipped rows",
-            input.skipped.len() - SKIPPED_ROWS_SHOWN
-        );
-    }
+    report_skipped(&input.path, &input.skipped);
     if !common.quiet {
         eprintln!(
             "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",

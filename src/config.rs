@@ -5,7 +5,7 @@
 //! the offending key. Lexicon files are read once here, so stages only ever see a checked
 //! `&Config` with its `Lexicons` already loaded.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -16,8 +16,13 @@ use xxhash_rust::xxh3::xxh3_64;
 /// anywhere; `config/default.toml` is the same file.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
-/// Default lexicons, keyed by the relative path `DEFAULT_TOML` gives them.
+/// Default lexicons and the stance model, keyed by the relative path `DEFAULT_TOML`
+/// gives them.
 const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
+    (
+        "stance_model.toml",
+        include_str!("../config/stance_model.toml"),
+    ),
     (
         "lexicons/abbreviations.txt",
         include_str!("../config/lexicons/abbreviations.txt"),
@@ -45,6 +50,10 @@ const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
     (
         "lexicons/denials.txt",
         include_str!("../config/lexicons/denials.txt"),
+    ),
+    (
+        "lexicons/debunks.txt",
+        include_str!("../config/lexicons/debunks.txt"),
     ),
     (
         "lexicons/hedges.txt",
@@ -85,6 +94,12 @@ pub enum ConfigError {
         value: String,
         allowed: String,
     },
+    #[error("{origin}: key `stance.model`: stance model {path}: {reason}")]
+    Model {
+        origin: String,
+        path: String,
+        reason: String,
+    },
     #[error("{origin}: key `{key}`: cannot read lexicon {path}: {reason}")]
     Lexicon {
         origin: String,
@@ -98,6 +113,7 @@ pub enum ConfigError {
 #[serde(deny_unknown_fields)]
 pub struct InputConfig {
     pub max_file_bytes: u64,
+    pub max_article_bytes: u64,
     pub min_article_chars: usize,
 }
 
@@ -121,6 +137,7 @@ pub struct ClaimsConfig {
     pub furniture_repeat_articles: usize,
     pub negations: String,
     pub denials: String,
+    pub debunks: String,
     pub hedges: String,
     pub attribution_verbs: String,
     pub attribution_phrases: String,
@@ -142,6 +159,19 @@ pub struct AgreementConfig {
     pub copy_shingle_words: usize,
     pub copy_min_shared_shingles: usize,
     pub copy_claim_similarity: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoriesConfig {
+    pub lead_words: usize,
+    pub headline_weight: f64,
+    pub name_weight: f64,
+    pub max_key_articles: usize,
+    pub min_shared_keys: usize,
+    pub link_threshold: f64,
+    pub max_days_apart: u32,
+    pub days_half_life: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,8 +215,22 @@ impl FactsConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StanceConfig {
+    pub model: String,
+    pub near_clauses: usize,
+    pub lead_sentences: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportConfig {
     pub excel: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CacheConfig {
+    pub keep_days: u64,
 }
 
 /// The whole configuration after validation, lexicons loaded.
@@ -197,11 +241,23 @@ pub struct Config {
     pub tokenize: TokenizeConfig,
     pub claims: ClaimsConfig,
     pub agreement: AgreementConfig,
+    pub stories: StoriesConfig,
     pub score: ScoreConfig,
     pub facts: FactsConfig,
     pub report: ReportConfig,
+    pub cache: CacheConfig,
+    pub stance: StanceConfig,
     #[serde(skip)]
     pub lexicons: Lexicons,
+    /// xxh3 of each lexicon's text, by config key (`claims.hedges`), so a cache can tell
+    /// which lexicons changed.
+    #[serde(skip)]
+    pub lexicon_hashes: BTreeMap<String, u64>,
+    /// Where the lexicons came from, and so where `stance.model` is read from.
+    #[serde(skip)]
+    source: LexiconSource,
+    #[serde(skip)]
+    origin: String,
     /// Hash of the TOML text and every lexicon, so reports and caches can say which
     /// configuration produced them.
     #[serde(skip)]
@@ -223,6 +279,7 @@ pub struct Lexicons {
     pub numbers: HashMap<String, f64>,
     pub negations: Vec<String>,
     pub denials: Vec<String>,
+    pub debunks: Vec<String>,
     pub hedges: Vec<String>,
     pub attribution_verbs: HashSet<String>,
     pub attribution_phrases: Vec<String>,
@@ -240,8 +297,9 @@ pub enum FurniturePattern {
 }
 
 /// Where lexicon paths are resolved: the embedded defaults, or a directory on disk.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 enum LexiconSource {
+    #[default]
     Embedded,
     Directory(PathBuf),
 }
@@ -287,15 +345,63 @@ impl Config {
             .map_err(|err: toml::de::Error| parse_error(locate_key_error(text, err.message())))?;
         config.validate(origin)?;
         let mut hash_input = text.as_bytes().to_vec();
-        config.lexicons = Lexicons::load(&config, origin, &source, &mut hash_input)?;
+        let mut lexicon_hashes = BTreeMap::new();
+        config.lexicons = Lexicons::load(&config, origin, &source, |key, text| {
+            hash_input.extend_from_slice(text.as_bytes());
+            lexicon_hashes.insert(key.to_string(), xxh3_64(text.as_bytes()));
+        })?;
+        config.lexicon_hashes = lexicon_hashes;
+        config.source = source;
+        config.origin = origin.to_string();
         config.hash = xxh3_64(&hash_input);
         Ok(config)
+    }
+
+    /// Hash of everything the per-article stages (tokenize, claims) read: the
+    /// `[tokenize]` and `[claims]` keys and lexicons, the shingle length of copy
+    /// detection and the lead length of story keys. Cached extractions are valid exactly while it stays the same; the
+    /// scoring weights, input limits and report options are left out on purpose, so
+    /// tuning them reuses the cache. `claims.furniture_repeat_articles` is left out
+    /// too: it is applied across articles, after extraction.
+    pub fn extraction_hash(&self) -> u64 {
+        let t = &self.tokenize;
+        let c = &self.claims;
+        let mut input = format!(
+            "stemmer={}\nmin_words={}\nmax_words={}\nmin_terms_with_one_entity={}\n\
+             copy_shingle_words={}\nlead_words={}\n",
+            t.stemmer,
+            c.min_words,
+            c.max_words,
+            c.min_terms_with_one_entity,
+            self.agreement.copy_shingle_words,
+            self.stories.lead_words,
+        );
+        for (key, hash) in &self.lexicon_hashes {
+            if key.starts_with("tokenize.") || key.starts_with("claims.") {
+                input.push_str(&format!("{key}={hash:016x}\n"));
+            }
+        }
+        xxh3_64(input.as_bytes())
+    }
+
+    /// Reads and checks the stance model (`stance.model`). Only `credence stance` and
+    /// `config check` need it, so it is not read with the config: its hundreds of trees
+    /// would slow every other command's start.
+    pub fn stance_model(&self) -> Result<crate::stance::StanceModel, ConfigError> {
+        let path = &self.stance.model;
+        let text = read_lexicon(&self.origin, "stance.model", path, &self.source)?;
+        crate::stance::StanceModel::parse(&text).map_err(|reason| ConfigError::Model {
+            origin: self.origin.clone(),
+            path: path.clone(),
+            reason,
+        })
     }
 
     fn validate(&self, origin: &str) -> Result<(), ConfigError> {
         let checker = RangeChecker { origin };
         let i = &self.input;
-        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 31)?;
+        checker.int("input.max_file_bytes", i.max_file_bytes, 1, 1 << 40)?;
+        checker.int("input.max_article_bytes", i.max_article_bytes, 1, 1 << 31)?;
         checker.int(
             "input.min_article_chars",
             i.min_article_chars as u64,
@@ -386,6 +492,25 @@ impl Config {
                 allowed: "more than 0".into(),
             });
         }
+        let st = &self.stories;
+        checker.int("stories.lead_words", st.lead_words as u64, 10, 100_000)?;
+        checker.real("stories.headline_weight", st.headline_weight, 0.0, 10.0)?;
+        checker.real("stories.name_weight", st.name_weight, 0.0, 10.0)?;
+        checker.int(
+            "stories.max_key_articles",
+            st.max_key_articles as u64,
+            2,
+            1_000_000,
+        )?;
+        checker.int("stories.min_shared_keys", st.min_shared_keys as u64, 1, 100)?;
+        checker.real("stories.link_threshold", st.link_threshold, 0.0, 1.0)?;
+        checker.int(
+            "stories.max_days_apart",
+            u64::from(st.max_days_apart),
+            0,
+            3650,
+        )?;
+        checker.real("stories.days_half_life", st.days_half_life, 0.0, 3650.0)?;
         let s = &self.score;
         checker.real("score.prior_trust", s.prior_trust, 0.01, 0.99)?;
         checker.real("score.prior_strength", s.prior_strength, 0.0, 1000.0)?;
@@ -425,6 +550,10 @@ impl Config {
             2,
             100_000,
         )?;
+        checker.int("cache.keep_days", self.cache.keep_days, 1, 36_500)?;
+        let st = &self.stance;
+        checker.int("stance.near_clauses", st.near_clauses as u64, 1, 100)?;
+        checker.int("stance.lead_sentences", st.lead_sentences as u64, 1, 1000)?;
         Ok(())
     }
 }
@@ -524,15 +653,16 @@ fn describe_toml_error(text: &str, err: &toml::de::Error) -> String {
 }
 
 impl Lexicons {
+    /// `seen(key, text)` is told every lexicon read, for hashing.
     fn load(
         config: &Config,
         origin: &str,
         source: &LexiconSource,
-        hash_input: &mut Vec<u8>,
+        mut seen: impl FnMut(&str, &str),
     ) -> Result<Lexicons, ConfigError> {
         let mut read = |key: &str, path: &str| -> Result<Vec<String>, ConfigError> {
             let text = read_lexicon(origin, key, path, source)?;
-            hash_input.extend_from_slice(text.as_bytes());
+            seen(key, &text);
             Ok(lexicon_lines(&text))
         };
         let t = &config.tokenize;
@@ -575,6 +705,7 @@ impl Lexicons {
             numbers,
             negations: fold_all(read("claims.negations", &c.negations)?),
             denials: fold_all(read("claims.denials", &c.denials)?),
+            debunks: fold_all(read("claims.debunks", &c.debunks)?),
             hedges: fold_all(read("claims.hedges", &c.hedges)?),
             attribution_verbs: fold_all(read("claims.attribution_verbs", &c.attribution_verbs)?),
             attribution_phrases: fold_all(read(
@@ -669,6 +800,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn extraction_hash_follows_what_extraction_reads_and_nothing_else() {
+        let base = Config::builtin();
+        let changed = |edit: fn(&mut Config)| {
+            let mut config = Config::builtin();
+            edit(&mut config);
+            config.extraction_hash() != base.extraction_hash()
+        };
+        assert!(changed(|c| c.claims.min_words += 1));
+        assert!(changed(|c| c.stories.lead_words += 1));
+        assert!(changed(|c| c.agreement.copy_shingle_words += 1));
+        assert!(!changed(|c| c.score.prior_trust = 0.5));
+        assert!(!changed(|c| c.stories.link_threshold = 0.5));
+        assert!(!changed(|c| c.agreement.match_threshold = 0.9));
+    }
+
+    #[test]
     fn builtin_config_loads_every_lexicon() {
         let config = Config::builtin();
         assert!(config.lexicons.stopwords.contains("the"));
@@ -720,6 +867,29 @@ mod tests {
             err,
             "my.toml: key `score.hedge_weight` = 1.5 is out of range (allowed 0 to 1)"
         );
+    }
+
+    #[test]
+    fn out_of_range_story_settings_name_their_key() {
+        for (toml, message) in [
+            (
+                "[stories]\nlink_threshold = 1.2\n",
+                "key `stories.link_threshold` = 1.2 is out of range (allowed 0 to 1)",
+            ),
+            (
+                "[stories]\nlead_words = 5\n",
+                "key `stories.lead_words` = 5 is out of range (allowed 10 to 100000)",
+            ),
+            (
+                "[stories]\nmax_key_articles = 1\n",
+                "key `stories.max_key_articles` = 1 is out of range (allowed 2 to 1000000)",
+            ),
+        ] {
+            let err = Config::from_toml(toml, "my.toml", LexiconSource::Embedded)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(err, format!("my.toml: {message}"));
+        }
     }
 
     #[test]

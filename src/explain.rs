@@ -195,22 +195,13 @@ impl Reports {
                 ids.join(", ")
             );
         }
-        let folded = target.to_lowercase();
-        let mut close: Vec<(f64, &str)> = self
-            .claims
-            .iter()
-            .map(|c| c.claim_id.as_str())
-            .chain(self.outlets.iter().map(|o| o.outlet.as_str()))
-            .map(|candidate| {
-                (
-                    strsim::jaro_winkler(&folded, &candidate.to_lowercase()),
-                    candidate,
-                )
-            })
-            .filter(|(similarity, _)| *similarity >= SUGGEST_SIMILARITY)
-            .collect();
-        close.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        close.dedup_by(|a, b| a.1 == b.1);
+        let close = closest(
+            target,
+            self.claims
+                .iter()
+                .map(|c| c.claim_id.as_str())
+                .chain(self.outlets.iter().map(|o| o.outlet.as_str())),
+        );
         if close.is_empty() {
             let mut names: Vec<&str> = self.outlets.iter().map(|o| o.outlet.as_str()).collect();
             let more = names.len().saturating_sub(LISTED_OUTLETS);
@@ -225,11 +216,7 @@ impl Reports {
                 names.join(", ")
             )
         } else {
-            let names: Vec<String> = close
-                .iter()
-                .take(3)
-                .map(|(_, n)| format!("`{n}`"))
-                .collect();
+            let names: Vec<String> = close.iter().map(|n| format!("`{n}`")).collect();
             anyhow::anyhow!(
                 "no claim or outlet `{target}` in {dir}; did you mean {}?",
                 names.join(" or ")
@@ -715,6 +702,23 @@ impl Reports {
 }
 
 /// "1 claim", "2 claims".
+/// Up to three of `candidates` that look like `target` (any case), closest first.
+pub(crate) fn closest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let folded = target.to_lowercase();
+    let mut close: Vec<(f64, &str)> = candidates
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&folded, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
+        .filter(|(similarity, _)| *similarity >= SUGGEST_SIMILARITY)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    close.dedup_by(|a, b| a.1 == b.1);
+    close.into_iter().take(3).map(|(_, name)| name).collect()
+}
+
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -698,16 +698,29 @@ fn write_run(out: &mut String, analysis: &Analysis) -> fmt::Result {
         .iter()
         .filter(|input| input.status == crate::ingest::InputStatus::Skipped)
         .collect();
+    let excluded = analysis
+        .inputs
+        .iter()
+        .filter(|input| input.status == crate::ingest::InputStatus::Excluded)
+        .count();
+    let excluded = match excluded {
+        0 => String::new(),
+        n => format!("{n} outside the date window, "),
+    };
     write!(
         out,
         "<section id=\"run\">\n<h2>Run</h2>\n<dl class=\"summary\">\n\
-         <dt>Inputs</dt><dd>{} ({} processed, {} skipped)</dd>\n\
+         <dt>Inputs</dt><dd>{} ({} processed, {excluded}{} skipped)</dd>\n\
          <dt>Articles</dt><dd>{}</dd>\n<dt>Claims</dt><dd>{}</dd>\n\
          <dt>Facts</dt><dd>{}</dd>\n<dt>Outlets</dt><dd>{}</dd>\n\
          <dt>Config hash</dt><dd><code>{:016x}</code></dd>\n\
          <dt>credence</dt><dd>{}</dd>\n</dl>\n",
         analysis.inputs.len(),
-        analysis.inputs.len() - skipped.len(),
+        analysis
+            .inputs
+            .iter()
+            .filter(|input| input.status == crate::ingest::InputStatus::Processed)
+            .count(),
         skipped.len(),
         analysis.articles.len(),
         analysis.claims.len(),

@@ -8,11 +8,17 @@
 //! Outlet precedence for `.txt` files: a `manifest.csv` in the same directory naming
 //! the file; else the parent directory when the file sits in a subdirectory of the
 //! input root (`root/outlet/article.txt`); else the file stem.
+//!
+//! A `Window` (`--since`, `--until`) keeps only articles published inside it. An
+//! article outside it is `excluded`, which is no fault of the input; one without a
+//! readable date cannot be placed, so it is `skipped` with the reason, like any input
+//! the run could not use.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -36,6 +42,8 @@ pub struct Article {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputStatus {
     Processed,
+    /// Every article in it was published outside the `--since`/`--until` window.
+    Excluded,
     Skipped,
 }
 
@@ -43,6 +51,7 @@ impl InputStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             InputStatus::Processed => "processed",
+            InputStatus::Excluded => "excluded",
             InputStatus::Skipped => "skipped",
         }
     }
@@ -65,6 +74,8 @@ pub struct InputRecord {
 pub struct Ingested {
     pub articles: Vec<Article>,
     pub inputs: Vec<InputRecord>,
+    /// Articles left out because they were published outside the window.
+    pub excluded_articles: usize,
 }
 
 impl Ingested {
@@ -83,19 +94,125 @@ impl Ingested {
     }
 }
 
-/// Reads every article under `paths`. Only a path that does not exist at all is an
-/// error; anything wrong with a file inside becomes a skipped `InputRecord`.
-pub fn ingest(paths: &[PathBuf], config: &InputConfig) -> anyhow::Result<Ingested> {
-    let mut ingested = Ingested::default();
-    let mut seen_keys: HashMap<String, String> = HashMap::new();
+/// The publication dates a run scores (`--since`, `--until`), both ends inclusive; no
+/// bound on either side when absent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+/// Why an otherwise good article is left out.
+enum Refusal {
+    Skip(String),
+    Exclude(String),
+}
+
+impl Window {
+    pub fn is_unbounded(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    fn check(&self, published: Option<&str>) -> Result<(), Refusal> {
+        if self.is_unbounded() {
+            return Ok(());
+        }
+        let published = published.map(str::trim).unwrap_or_default();
+        if published.is_empty() {
+            return Err(Refusal::Skip(format!(
+                "no published date, so it cannot be placed in {self}"
+            )));
+        }
+        let Some(date) = published_date(published) else {
+            return Err(Refusal::Skip(format!(
+                "published date {published:?} is not a date (expected YYYY-MM-DD, \
+                 RFC 3339 or RFC 2822), so it cannot be placed in {self}"
+            )));
+        };
+        let early = self.since.is_some_and(|since| date < since);
+        let late = self.until.is_some_and(|until| date > until);
+        if early || late {
+            return Err(Refusal::Exclude(format!(
+                "published {date}, outside {self}"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Window {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.since, self.until) {
+            (Some(since), Some(until)) => write!(f, "--since {since} --until {until}"),
+            (Some(since), None) => write!(f, "--since {since}"),
+            (None, Some(until)) => write!(f, "--until {until}"),
+            (None, None) => f.write_str("no window"),
+        }
+    }
+}
+
+/// The calendar date of a `published` value as written (in its own time zone):
+/// `2026-03-03`, `2026-03-03T08:15:00+02:00`, `2026-03-03 08:15`, or RFC 2822
+/// (`Tue, 3 Mar 2026 08:15:00 +0200`).
+pub fn published_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let (head, rest) = text.split_at(text.len().min(10));
+    if rest.is_empty() || rest.starts_with(['T', 't', ' ']) {
+        if let Ok(date) = NaiveDate::parse_from_str(head, "%Y-%m-%d") {
+            return Some(date);
+        }
+    }
+    chrono::DateTime::parse_from_rfc2822(text)
+        .ok()
+        .map(|d| d.date_naive())
+}
+
+/// Reads every article under `paths` published inside `window`. Only a path that does
+/// not exist at all is an error; anything wrong with a file inside becomes a skipped
+/// `InputRecord`.
+pub fn ingest(
+    paths: &[PathBuf],
+    config: &InputConfig,
+    window: &Window,
+) -> anyhow::Result<Ingested> {
+    let mut reader = Reader {
+        config,
+        window,
+        ingested: Ingested::default(),
+        seen_keys: HashMap::new(),
+    };
+    check_roots(paths)?;
     for root in paths {
-        let metadata = fs::metadata(root)
-            .map_err(|e| anyhow::anyhow!("cannot read input {}: {e}", root.display()))?;
-        let base = if metadata.is_dir() {
+        let base = if root.is_dir() {
             root.clone()
         } else {
             root.parent().unwrap_or(Path::new("")).to_path_buf()
         };
+        reader.walk(root, &base);
+    }
+    Ok(reader.ingested)
+}
+
+/// Fails, naming it, on the first path that does not exist or cannot be reached: a
+/// mistyped path is an error, not an empty input.
+pub fn check_roots(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for root in paths {
+        fs::metadata(root)
+            .map_err(|e| anyhow::anyhow!("cannot read input {}: {e}", root.display()))?;
+    }
+    Ok(())
+}
+
+/// A walk in progress: what it has read, and the article keys it has seen where.
+struct Reader<'a> {
+    config: &'a InputConfig,
+    window: &'a Window,
+    ingested: Ingested,
+    seen_keys: HashMap<String, String>,
+}
+
+impl Reader<'_> {
+    fn walk(&mut self, root: &Path, base: &Path) {
         let mut manifests: BTreeMap<PathBuf, Result<Manifest, String>> = BTreeMap::new();
         let walker = WalkDir::new(root)
             .follow_links(true)
@@ -108,22 +225,29 @@ pub fn ingest(paths: &[PathBuf], config: &InputConfig) -> anyhow::Result<Ingeste
                     let path = err
                         .path()
                         .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                    let reason = if err.loop_ancestor().is_some() {
-                        "symbolic link loop".to_string()
-                    } else {
-                        err.io_error()
-                            .map_or_else(|| err.to_string(), |e| e.to_string())
+                    let reason = match (err.loop_ancestor(), err.io_error()) {
+                        (Some(ancestor), _) => {
+                            format!("symbolic link loop (leads back to {})", ancestor.display())
+                        }
+                        (None, Some(io)) => format!("cannot read: {io}"),
+                        (None, None) => err.to_string(),
                     };
-                    ingested.skip(path, reason);
+                    self.ingested.skip(path, reason);
                     continue;
                 }
             };
-            if entry.file_type().is_dir() {
+            let kind = entry.file_type();
+            if kind.is_dir() {
                 continue;
             }
             let path = entry.path();
             let shown = path.display().to_string();
-            let relative = relative_key(path, &base);
+            if !kind.is_file() {
+                // Reading a named pipe would wait forever, and a device is no article.
+                self.ingested.skip(shown, "not a regular file");
+                continue;
+            }
+            let relative = relative_key(path, base);
             let extension = path
                 .extension()
                 .and_then(|e| e.to_str())
@@ -140,32 +264,198 @@ pub fn ingest(paths: &[PathBuf], config: &InputConfig) -> anyhow::Result<Ingeste
                 match manifest {
                     Ok(m) => {
                         let note = format!("manifest for {} files", m.rows.len());
-                        ingested.record(shown, InputStatus::Processed, note);
+                        self.ingested.record(shown, InputStatus::Processed, note);
                     }
-                    Err(reason) => ingested.skip(shown, format!("unreadable manifest: {reason}")),
+                    Err(reason) => self
+                        .ingested
+                        .skip(shown, format!("unreadable manifest: {reason}")),
                 }
                 continue;
             }
             match extension.as_deref() {
                 Some("txt") => {
-                    read_text_article(
-                        path,
-                        &relative,
-                        &base,
-                        manifest.as_ref().ok(),
-                        config,
-                        &mut ingested,
-                        &mut seen_keys,
-                    );
+                    self.read_text_article(path, &relative, base, manifest.as_ref().ok())
                 }
-                Some("jsonl") => {
-                    read_jsonl(path, &relative, config, &mut ingested, &mut seen_keys);
-                }
-                _ => ingested.skip(shown, "unsupported file type (expected .txt or .jsonl)"),
+                Some("jsonl") => self.read_jsonl(path, &relative),
+                _ => self
+                    .ingested
+                    .skip(shown, "unsupported file type (expected .txt or .jsonl)"),
             }
         }
     }
-    Ok(ingested)
+
+    fn read_text_article(
+        &mut self,
+        path: &Path,
+        relative: &str,
+        base: &Path,
+        manifest: Option<&Manifest>,
+    ) {
+        let shown = path.display().to_string();
+        let limit = self.config.max_article_bytes;
+        let read = read_bounded(path, limit, "input.max_article_bytes");
+        let (text, note) = match read.and_then(|b| decode(&b)) {
+            Ok(decoded) => decoded,
+            Err(reason) => return self.ingested.skip(shown, reason),
+        };
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let manifest_row = manifest.and_then(|m| m.rows.get(file_name));
+        let outlet = match manifest_row {
+            Some(row) => row.outlet.trim().to_string(),
+            None => {
+                let parent = path.parent().unwrap_or(Path::new(""));
+                let nested = parent != base && parent.starts_with(base);
+                if nested {
+                    parent
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                } else {
+                    path.file_stem()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                }
+            }
+        };
+        let (headline, body) = split_headline(&text);
+        let title = manifest_row.and_then(|r| r.title.clone()).or(headline);
+        let article = Article {
+            key: relative.to_string(),
+            outlet,
+            title,
+            url: manifest_row.and_then(|r| r.url.clone()),
+            published: manifest_row.and_then(|r| r.published.clone()),
+            text: body.to_string(),
+            input: 0,
+        };
+        match self.admit(&article, &shown) {
+            Ok(()) => {
+                let index =
+                    self.ingested
+                        .record(shown, InputStatus::Processed, note.unwrap_or_default());
+                self.accept(article, index);
+            }
+            Err(Refusal::Skip(reason)) => self.ingested.skip(shown, reason),
+            Err(Refusal::Exclude(reason)) => {
+                self.ingested.excluded_articles += 1;
+                self.ingested.record(shown, InputStatus::Excluded, reason);
+            }
+        }
+    }
+
+    /// The checks every source shares: empty text, no outlet, a duplicate key, the
+    /// window. An article that passes is remembered under its key, at `shown`.
+    fn admit(&mut self, article: &Article, shown: &str) -> Result<(), Refusal> {
+        let chars = article.text.trim().chars().count();
+        if chars == 0 {
+            return Err(Refusal::Skip("empty (no text)".into()));
+        }
+        if chars < self.config.min_article_chars {
+            return Err(Refusal::Skip(format!(
+                "only {chars} characters of text, under input.min_article_chars = {}",
+                self.config.min_article_chars
+            )));
+        }
+        if article.text.len() as u64 > self.config.max_article_bytes {
+            return Err(Refusal::Skip(format!(
+                "text is {} bytes, over input.max_article_bytes = {}",
+                article.text.len(),
+                self.config.max_article_bytes
+            )));
+        }
+        if article.outlet.trim().is_empty() {
+            return Err(Refusal::Skip("no outlet".into()));
+        }
+        if let Some(first) = self.seen_keys.get(&article.key) {
+            return Err(Refusal::Skip(format!(
+                "duplicate article id {:?} (first seen in {first})",
+                article.key
+            )));
+        }
+        // Checked after the key is taken, so whether a later copy of an article is a
+        // duplicate does not depend on the window.
+        self.seen_keys
+            .insert(article.key.clone(), shown.to_string());
+        self.window.check(article.published.as_deref())
+    }
+
+    fn accept(&mut self, mut article: Article, input: usize) {
+        article.input = input;
+        self.ingested.inputs[input].articles += 1;
+        self.ingested.articles.push(article);
+    }
+
+    fn read_jsonl(&mut self, path: &Path, relative: &str) {
+        let shown = path.display().to_string();
+        let read = read_bounded(path, self.config.max_file_bytes, "input.max_file_bytes");
+        let (text, note) = match read.and_then(|b| decode(&b)) {
+            Ok(decoded) => decoded,
+            Err(reason) => return self.ingested.skip(shown, reason),
+        };
+        let file_record = self.ingested.record(
+            shown.clone(),
+            InputStatus::Processed,
+            note.unwrap_or_default(),
+        );
+        let mut lines_skipped = 0;
+        let mut lines_excluded = 0;
+        for (index, line) in text.lines().enumerate() {
+            let line_no = index + 1;
+            let line_path = format!("{shown}:{line_no}");
+            if line.trim().is_empty() {
+                continue;
+            }
+            let article = match parse_jsonl_line(line, relative, line_no) {
+                Ok(article) => article,
+                Err(reason) => {
+                    lines_skipped += 1;
+                    self.ingested.skip(line_path, reason);
+                    continue;
+                }
+            };
+            // A good line needs no row of its own: it is counted in the file's.
+            match self.admit(&article, &line_path) {
+                Ok(()) => self.accept(article, file_record),
+                Err(Refusal::Skip(reason)) => {
+                    lines_skipped += 1;
+                    self.ingested.skip(line_path, reason);
+                }
+                Err(Refusal::Exclude(_)) => lines_excluded += 1,
+            }
+        }
+        self.ingested.excluded_articles += lines_excluded;
+        let mut notes = Vec::new();
+        if lines_excluded > 0 {
+            notes.push(format!(
+                "{lines_excluded} articles published outside {}",
+                self.window
+            ));
+        }
+        if lines_skipped > 0 {
+            notes.push(format!("{lines_skipped} lines skipped (see rows below)"));
+        }
+        let record = &mut self.ingested.inputs[file_record];
+        if record.articles == 0 {
+            record.status = if lines_skipped == 0 && lines_excluded > 0 {
+                InputStatus::Excluded
+            } else {
+                notes.insert(0, "no usable JSONL lines".into());
+                InputStatus::Skipped
+            };
+            record.reason.clear();
+        }
+        if !notes.is_empty() {
+            let notes = notes.join("; ");
+            record.reason = if record.reason.is_empty() {
+                notes
+            } else {
+                format!("{}; {notes}", record.reason)
+            };
+        }
+    }
 }
 
 /// `dir/manifest.csv`: `file,outlet` plus optional `url,published,title`.
@@ -250,15 +540,15 @@ fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
     }
 }
 
-fn read_bounded(path: &Path, config: &InputConfig) -> Result<Vec<u8>, String> {
-    let size = fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > config.max_file_bytes {
-        return Err(format!(
-            "file is {size} bytes, over input.max_file_bytes = {}",
-            config.max_file_bytes
-        ));
+/// The file's bytes, unless it is over `limit`, the value of the config key `key`
+/// (checked before reading, so an oversized file costs nothing).
+fn read_bounded(path: &Path, limit: u64, key: &str) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let size = fs::metadata(path).map_err(cannot)?.len();
+    if size > limit {
+        return Err(format!("file is {size} bytes, over {key} = {limit}"));
     }
-    fs::read(path).map_err(|e| e.to_string())
+    fs::read(path).map_err(cannot)
 }
 
 /// A first line without final punctuation, followed by a blank line, is a headline.
@@ -273,97 +563,6 @@ fn split_headline(text: &str) -> (Option<String>, &str) {
         }
     }
     (None, text)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn read_text_article(
-    path: &Path,
-    relative: &str,
-    base: &Path,
-    manifest: Option<&Manifest>,
-    config: &InputConfig,
-    ingested: &mut Ingested,
-    seen_keys: &mut HashMap<String, String>,
-) {
-    let shown = path.display().to_string();
-    let text = match read_bounded(path, config).and_then(|bytes| decode(&bytes)) {
-        Ok(text) => text,
-        Err(reason) => return ingested.skip(shown, reason),
-    };
-    let (text, note) = text;
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let manifest_row = manifest.and_then(|m| m.rows.get(file_name));
-    let outlet = match manifest_row {
-        Some(row) => row.outlet.trim().to_string(),
-        None => {
-            let parent = path.parent().unwrap_or(Path::new(""));
-            let nested = parent != base && parent.starts_with(base);
-            if nested {
-                parent
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            } else {
-                path.file_stem()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            }
-        }
-    };
-    let (headline, body) = split_headline(&text);
-    let title = manifest_row.and_then(|r| r.title.clone()).or(headline);
-    let article = Article {
-        key: relative.to_string(),
-        outlet,
-        title,
-        url: manifest_row.and_then(|r| r.url.clone()),
-        published: manifest_row.and_then(|r| r.published.clone()),
-        text: body.to_string(),
-        input: 0,
-    };
-    admit(article, shown, note, config, ingested, seen_keys);
-}
-
-/// Adds an article after the checks every source shares: empty text, duplicate keys.
-fn admit(
-    mut article: Article,
-    shown: String,
-    note: Option<String>,
-    config: &InputConfig,
-    ingested: &mut Ingested,
-    seen_keys: &mut HashMap<String, String>,
-) {
-    let chars = article.text.trim().chars().count();
-    if chars == 0 {
-        return ingested.skip(shown, "empty (no text)");
-    }
-    if chars < config.min_article_chars {
-        return ingested.skip(
-            shown,
-            format!(
-                "only {chars} characters of text, under input.min_article_chars = {}",
-                config.min_article_chars
-            ),
-        );
-    }
-    if article.outlet.trim().is_empty() {
-        return ingested.skip(shown, "no outlet");
-    }
-    if let Some(first) = seen_keys.get(&article.key) {
-        let reason = format!(
-            "duplicate article id {:?} (first seen in {first})",
-            article.key
-        );
-        return ingested.skip(shown, reason);
-    }
-    seen_keys.insert(article.key.clone(), shown.clone());
-    let index = ingested.record(shown, InputStatus::Processed, note.unwrap_or_default());
-    ingested.inputs[index].articles = 1;
-    article.input = index;
-    ingested.articles.push(article);
 }
 
 /// One JSONL line. `text`/`body` and `outlet`/`source` are aliases, as crawlers differ.
@@ -383,91 +582,26 @@ struct JsonArticle {
     published: Option<String>,
 }
 
-fn read_jsonl(
-    path: &Path,
-    relative: &str,
-    config: &InputConfig,
-    ingested: &mut Ingested,
-    seen_keys: &mut HashMap<String, String>,
-) {
-    let shown = path.display().to_string();
-    let (text, note) = match read_bounded(path, config).and_then(|bytes| decode(&bytes)) {
-        Ok(decoded) => decoded,
-        Err(reason) => return ingested.skip(shown, reason),
+/// The article on one JSONL line, or why there is none.
+fn parse_jsonl_line(line: &str, relative: &str, line_no: usize) -> Result<Article, String> {
+    let parsed: JsonArticle =
+        serde_json::from_str(line).map_err(|err| format!("malformed JSON: {err}"))?;
+    let text = parsed.text.ok_or("no `text` or `body` field")?;
+    let outlet = parsed.outlet.ok_or("no `outlet` or `source` field")?;
+    let key = match parsed.id {
+        Some(serde_json::Value::String(id)) if !id.trim().is_empty() => id,
+        Some(serde_json::Value::Number(id)) => id.to_string(),
+        _ => format!("{relative}:{line_no}"),
     };
-    let file_record = ingested.record(
-        shown.clone(),
-        InputStatus::Processed,
-        note.unwrap_or_default(),
-    );
-    let mut articles = 0;
-    let mut lines_skipped = 0;
-    let mut ids_in_file = HashSet::new();
-    for (index, line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        let line_path = format!("{shown}:{line_no}");
-        if line.trim().is_empty() {
-            continue;
-        }
-        let parsed: JsonArticle = match serde_json::from_str(line) {
-            Ok(parsed) => parsed,
-            Err(err) => {
-                lines_skipped += 1;
-                ingested.skip(line_path, format!("malformed JSON: {err}"));
-                continue;
-            }
-        };
-        let Some(body) = parsed.text else {
-            lines_skipped += 1;
-            ingested.skip(line_path, "no `text` or `body` field");
-            continue;
-        };
-        let Some(outlet) = parsed.outlet else {
-            lines_skipped += 1;
-            ingested.skip(line_path, "no `outlet` or `source` field");
-            continue;
-        };
-        let key = match parsed.id {
-            Some(serde_json::Value::String(id)) if !id.trim().is_empty() => id,
-            Some(serde_json::Value::Number(id)) => id.to_string(),
-            _ => format!("{relative}:{line_no}"),
-        };
-        ids_in_file.insert(key.clone());
-        let before = ingested.articles.len();
-        let article = Article {
-            key,
-            outlet: outlet.trim().to_string(),
-            title: parsed.title,
-            url: parsed.url,
-            published: parsed.published,
-            text: body,
-            input: file_record,
-        };
-        admit(article, line_path, None, config, ingested, seen_keys);
-        if ingested.articles.len() > before {
-            // The line's own record is folded into the file's: a processed line needs
-            // no row of its own, only skipped ones do.
-            ingested.inputs.pop();
-            let last = ingested.articles.len() - 1;
-            ingested.articles[last].input = file_record;
-            articles += 1;
-        } else {
-            lines_skipped += 1;
-        }
-    }
-    let record = &mut ingested.inputs[file_record];
-    record.articles = articles;
-    if articles == 0 {
-        record.status = InputStatus::Skipped;
-        record.reason = "no usable JSONL lines".into();
-    } else if lines_skipped > 0 {
-        let note = format!("{lines_skipped} lines skipped (see rows below)");
-        record.reason = if record.reason.is_empty() {
-            note
-        } else {
-            format!("{}; {note}", record.reason)
-        };
-    }
+    Ok(Article {
+        key,
+        outlet: outlet.trim().to_string(),
+        title: parsed.title,
+        url: parsed.url,
+        published: parsed.published,
+        text,
+        input: 0,
+    })
 }
 
 #[cfg(test)]
@@ -498,7 +632,7 @@ mod tests {
         );
         write(dir.path(), "post/b.txt", BODY.as_bytes());
         write(dir.path(), "loose.txt", BODY.as_bytes());
-        let got = ingest(&[dir.path().to_path_buf()], &config()).unwrap();
+        let got = ingest(&[dir.path().to_path_buf()], &config(), &Window::default()).unwrap();
         let outlets: Vec<(&str, &str)> = got
             .articles
             .iter()
@@ -523,7 +657,7 @@ mod tests {
         write(dir.path(), "o/empty.txt", b"   \n\n");
         write(dir.path(), "o/image.png", b"png");
         write(dir.path(), "o/good.txt", BODY.as_bytes());
-        let got = ingest(&[dir.path().to_path_buf()], &config()).unwrap();
+        let got = ingest(&[dir.path().to_path_buf()], &config(), &Window::default()).unwrap();
         let reasons: Vec<(String, InputStatus, String)> = got
             .inputs
             .iter()
@@ -566,7 +700,7 @@ mod tests {
             b"Jos\xe9 N\xfa\xf1ez voted against the Kesterfield budget on Tuesday night.".to_vec();
         latin1.push(b'\n');
         write(dir.path(), "o/latin.txt", &latin1);
-        let got = ingest(&[dir.path().to_path_buf()], &config()).unwrap();
+        let got = ingest(&[dir.path().to_path_buf()], &config(), &Window::default()).unwrap();
         assert!(got.articles[0].text.starts_with("José Núñez"));
         assert!(
             got.inputs[0].reason.contains("windows-1252"),
@@ -586,7 +720,7 @@ mod tests {
             serde_json::json!({"id": "a1", "outlet": "Other", "text": BODY}).to_string();
         let feed = format!("{good}\n{{not json\n{no_id}\n{no_text}\n{duplicate}\n");
         write(dir.path(), "feed.jsonl", feed.as_bytes());
-        let got = ingest(&[dir.path().to_path_buf()], &config()).unwrap();
+        let got = ingest(&[dir.path().to_path_buf()], &config(), &Window::default()).unwrap();
         let keys: Vec<&str> = got.articles.iter().map(|a| a.key.as_str()).collect();
         assert_eq!(keys, vec!["a1", "feed.jsonl:3"]);
         let rows: Vec<(String, &str)> = got
@@ -625,7 +759,12 @@ mod tests {
 
     #[test]
     fn missing_input_path_is_an_error() {
-        let err = ingest(&[PathBuf::from("/no/such/dir")], &config()).unwrap_err();
+        let err = ingest(
+            &[PathBuf::from("/no/such/dir")],
+            &config(),
+            &Window::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("/no/such/dir"));
     }
 }

@@ -16,6 +16,7 @@
 //! reports are byte-identical whatever the thread count.
 
 pub mod agreement;
+pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -25,9 +26,11 @@ pub mod gen;
 pub mod history;
 pub mod html;
 pub mod ingest;
+pub mod lock;
 pub mod progress;
 pub mod report;
 pub mod score;
+pub mod stance;
 pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -36,10 +39,12 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use agreement::{Agreement, Corpus};
+use agreement::{Agreement, Corpus, StoryArticle};
+use cache::{CacheStats, ExtractionCache};
+use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
-use ingest::{Article, InputRecord};
+use ingest::{Article, InputRecord, Window};
 use progress::Progress;
 use score::{Scores, Trust};
 
@@ -55,6 +60,7 @@ pub struct ArticleInfo {
     pub claims: usize,
     pub dropped_furniture: usize,
     pub dropped_uncheckable: usize,
+    pub overlong_clauses: usize,
 }
 
 /// Everything a run found, ready for the reports.
@@ -74,6 +80,11 @@ pub struct Analysis {
     pub config_hash: u64,
     /// Wall-clock seconds per stage, in pipeline order, for `credence run --timings`.
     pub timings: Vec<(&'static str, f64)>,
+    /// Articles left out as published outside the `--since`/`--until` window.
+    pub excluded_articles: usize,
+    /// What the extraction cache gave, when there was one. Not in any report: a warm
+    /// run's reports are byte-identical to a cold one's.
+    pub cache: Option<CacheStats>,
 }
 
 /// Who stands with and against one claim.
@@ -300,25 +311,47 @@ pub struct Extraction {
     /// Outlet index of each article (`ArticleInfo::outlet`, as the slice agreement reads).
     pub article_outlet: Vec<usize>,
     pub article_shingles: Vec<Vec<u64>>,
+    /// What each article is about, for grouping them into stories.
+    pub article_story_keys: Vec<StoryKeys>,
     pub claims: Vec<Claim>,
     pub claim_article: Vec<usize>,
 }
 
 impl Extraction {
-    pub fn corpus(&self) -> Corpus<'_> {
+    /// What story grouping reads of each article; `Corpus::articles` borrows it.
+    pub fn story_articles(&self) -> Vec<StoryArticle<'_>> {
+        self.articles
+            .iter()
+            .zip(&self.article_story_keys)
+            .map(|(article, keys)| StoryArticle {
+                key: &article.key,
+                keys,
+                day: article.published.as_deref().and_then(agreement::day_number),
+            })
+            .collect()
+    }
+
+    pub fn corpus<'a>(&'a self, story_articles: &'a [StoryArticle<'a>]) -> Corpus<'a> {
         Corpus {
             claims: &self.claims,
             claim_article: &self.claim_article,
             article_outlet: &self.article_outlet,
             article_shingles: &self.article_shingles,
             outlets: &self.outlets,
+            articles: story_articles,
         }
     }
 }
 
-/// Extracts claims from every article in parallel, then drops lines an outlet repeats
-/// across its articles. Article texts are released here.
-pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> Extraction {
+/// Extracts claims from every article in parallel (reading those `cache` holds from
+/// it), then drops lines an outlet repeats across its articles. Article texts are
+/// released here.
+pub fn extract(
+    articles: Vec<Article>,
+    config: &Config,
+    cache: Option<&ExtractionCache>,
+    progress: &Progress,
+) -> Extraction {
     let outlets: Vec<String> = articles
         .iter()
         .map(|a| a.outlet.clone())
@@ -336,12 +369,18 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     let mut extracted: Vec<ArticleClaims> = articles
         .par_iter()
         .map(|article| {
-            let claims = extractor.extract_with_title(
-                &article.key,
-                &article.outlet,
-                article.title.as_deref(),
-                &article.text,
-            );
+            let extract = || {
+                extractor.extract_with_title(
+                    &article.key,
+                    &article.outlet,
+                    article.title.as_deref(),
+                    &article.text,
+                )
+            };
+            let claims = match cache {
+                Some(cache) => cache.get_or_extract(article, extract),
+                None => extract(),
+            };
             bar.inc(1);
             claims
         })
@@ -362,6 +401,7 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
     let mut claims = Vec::new();
     let mut claim_article = Vec::new();
     let mut article_shingles = Vec::with_capacity(articles.len());
+    let mut article_story_keys = Vec::with_capacity(articles.len());
     for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
         infos.push(ArticleInfo {
             key: article.key,
@@ -373,24 +413,30 @@ pub fn extract(articles: Vec<Article>, config: &Config, progress: &Progress) -> 
             claims: result.claims.len(),
             dropped_furniture: result.dropped_furniture,
             dropped_uncheckable: result.dropped_uncheckable,
+            overlong_clauses: result.overlong_clauses,
         });
         claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
         claims.extend(result.claims);
         article_shingles.push(result.shingles);
+        article_story_keys.push(result.story_keys);
     }
     Extraction {
         articles: infos,
         outlets,
         article_outlet,
         article_shingles,
+        article_story_keys,
         claims,
         claim_article,
     }
 }
 
-/// Runs every stage over the articles under `paths`.
+/// Runs every stage over the articles under `paths` published inside `window`,
+/// reusing and filling `cache` when given.
 pub fn analyze(
     paths: &[PathBuf],
+    window: &Window,
+    cache: Option<&ExtractionCache>,
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
@@ -400,13 +446,20 @@ pub fn analyze(
         timings.push((stage, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
-    let ingested = ingest::ingest(paths, &config.input)?;
+    let mut ingested = ingest::ingest(paths, &config.input, window)?;
     lap("ingest");
-    let extraction = extract(ingested.articles, config, progress);
+    let extraction = extract(ingested.articles, config, cache, progress);
+    note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
     lap("extract");
 
     let bar = progress.stage("agreement", 1);
-    let agreement = agreement::analyze(&extraction.corpus(), &config.agreement);
+    let story_articles = extraction.story_articles();
+    let agreement = agreement::analyze(
+        &extraction.corpus(&story_articles),
+        &config.agreement,
+        &config.stories,
+    );
+    drop(story_articles);
     bar.finish_and_clear();
     lap("agreement");
 
@@ -442,7 +495,33 @@ pub fn analyze(
         interval: config.score.interval,
         config_hash: config.hash,
         timings,
+        excluded_articles: ingested.excluded_articles,
+        cache: cache.map(ExtractionCache::stats),
     })
+}
+
+/// Tells, in the `inputs.csv` row of each input, how many clauses were too long to
+/// read: an article of one endless line is read, but yields nothing from that line.
+fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], config: &Config) {
+    let mut overlong = vec![0; inputs.len()];
+    for article in articles {
+        overlong[article.input] += article.overlong_clauses;
+    }
+    for (input, count) in inputs.iter_mut().zip(overlong) {
+        if count == 0 {
+            continue;
+        }
+        let note = format!(
+            "{count} clause{} over claims.max_words = {} words left unread",
+            if count == 1 { "" } else { "s" },
+            config.claims.max_words
+        );
+        input.reason = if input.reason.is_empty() {
+            note
+        } else {
+            format!("{}; {note}", input.reason)
+        };
+    }
 }
 
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its

@@ -1,16 +1,19 @@
-//! Writes the reports (the CSVs, and `report.html` with `--html`), all or nothing.
+//! Writes the reports (the CSVs, `report.html` with `--html`, and the history with a
+//! run date), all or nothing.
 //!
-//! Every report is first written into a temporary directory inside `--out`, then each is
-//! renamed over its predecessor; a run that fails before the renames leaves last
-//! night's reports exactly as they were. Text cells that a spreadsheet would read as a
+//! Every file is first written into a staging directory inside `--out`, then a journal
+//! is committed and each file renamed over its predecessor; a run that fails or is
+//! killed before the journal leaves last night's reports exactly as they were, and one
+//! killed after it is finished by `recover` (see `write_atomically`). Text cells that a spreadsheet would read as a
 //! formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`; numbers are written
 //! with a fixed four decimals. With `--excel` each CSV starts with a UTF-8 byte-order
 //! mark, without which Excel reads the file in the local code page.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
 use serde::Serialize;
@@ -41,19 +44,41 @@ pub struct ReportOptions {
     pub excel: bool,
     /// Also write `report.html`.
     pub html: bool,
+    /// Append this run's outlet scores to `HISTORY_FILE` under this date.
+    pub run_date: Option<chrono::NaiveDate>,
 }
 
-/// Writes every report into `dir` atomically; returns the paths written.
+/// What `write_reports` did.
+#[derive(Debug, Default)]
+pub struct Published {
+    pub paths: Vec<PathBuf>,
+    /// Problems that did not stop the run: a history file that could not be appended
+    /// to, say.
+    pub warnings: Vec<String>,
+}
+
+/// Writes every report into `dir` atomically, with this run's rows appended to the
+/// history when `options.run_date` is given. The caller holds the directory's lock.
 pub fn write_reports(
     dir: &Path,
     analysis: &Analysis,
     options: &ReportOptions,
-) -> anyhow::Result<Vec<PathBuf>> {
+) -> anyhow::Result<Published> {
     // Claims, outlets and the HTML report all need every claim's support.
     let supports = analysis.supports();
     let summaries = analysis.outlet_summaries(&supports);
     let rows = ReportRows::build(analysis, &supports, &summaries);
     let bom = options.excel;
+    let mut warnings = Vec::new();
+    let history = options.run_date.and_then(|date| {
+        match history_with_run(dir, analysis, &summaries, date, bom) {
+            Ok(bytes) => Some(bytes),
+            Err(reason) => {
+                warnings.push(reason);
+                None
+            }
+        }
+    });
     let mut files: Vec<StagedFile> = vec![
         (
             "outlets.csv",
@@ -84,30 +109,103 @@ pub fn write_reports(
         files.push((
             HTML_REPORT,
             Box::new(|path| {
+                // The history as it stood before this run: the page depends on the
+                // run's inputs only, never on the clock that dates the run.
                 let history = crate::history::load(&dir.join(HISTORY_FILE));
                 let page = crate::html::render(analysis, &supports, &summaries, &history);
                 write_file(path, page.as_bytes())
             }),
         ));
     }
-    write_atomically(dir, &files)
+    if let Some(bytes) = &history {
+        files.push((HISTORY_FILE, Box::new(|path| write_file(path, bytes))));
+    }
+    let paths = write_atomically(dir, &files)?;
+    Ok(Published { paths, warnings })
 }
 
-/// A file to publish: its name in the output directory, and how to write it to a path.
+/// The history file with a row per outlet of this run appended, or why it cannot be.
+fn history_with_run(
+    dir: &Path,
+    analysis: &Analysis,
+    summaries: &[OutletSummary],
+    run_date: chrono::NaiveDate,
+    bom: bool,
+) -> Result<Vec<u8>, String> {
+    let path = dir.join(HISTORY_FILE);
+    let existing = match fs::read(&path) {
+        Ok(bytes) => Some(bytes),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
+    };
+    let date = run_date.format("%Y-%m-%d").to_string();
+    // Sorted by outlet name, so the rows of a run are in the same order every night.
+    let mut by_name: Vec<&OutletSummary> = summaries.iter().collect();
+    by_name.sort_by(|a, b| analysis.outlets[a.outlet].cmp(&analysis.outlets[b.outlet]));
+    let rows: Vec<crate::history::Row> = by_name
+        .iter()
+        .map(|s| {
+            [
+                date.clone(),
+                cell(&analysis.outlets[s.outlet]),
+                fixed(s.trust.score),
+                fixed(s.trust.low),
+                fixed(s.trust.high),
+                s.articles.to_string(),
+                s.claims.to_string(),
+                s.trust.checkable.to_string(),
+                s.corroborated.to_string(),
+                s.contradicted.to_string(),
+            ]
+        })
+        .collect();
+    crate::history::appended(existing.as_deref(), &rows, bom).map_err(|reason| {
+        format!(
+            "{} not appended to ({reason}); this run's scores are not in it",
+            path.display()
+        )
+    })
+}
+
+/// A file to publish: its path relative to the output directory, and how to write it
+/// to a path.
 pub type StagedFile<'a> = (&'a str, Box<dyn Fn(&Path) -> anyhow::Result<()> + 'a>);
 
-/// Writes each file into a staging directory inside `dir`, then renames them all into
-/// place; returns the paths written. A failure before the renames leaves the previous
-/// files exactly as they were.
+/// Prefix of the directories reports are staged in, inside the output directory.
+const STAGING_PREFIX: &str = ".credence-staging-";
+
+/// The publication journal, inside the output directory: while it exists, the files
+/// it lists are being moved from its staging directory into place.
+pub const JOURNAL: &str = ".credence-publish";
+
+/// Writes each file into a staging directory inside `dir`, then moves them all into
+/// place; returns the paths written.
+///
+/// All or nothing, even if the process is killed at any moment. Until every staged
+/// file is written and synced, nothing in `dir` has changed: a failure, a full disk or
+/// a kill leaves the previous files exactly as they were (and at most a staging
+/// directory, which `recover` removes). Then a journal naming the staging directory
+/// and the files is synced into place: from that moment the publication counts as
+/// done. The files are renamed over their predecessors, the directory synced, and the
+/// journal removed. A run killed during the renames leaves the journal, and `recover`
+/// (which every command that writes or reads `dir` calls first) finishes the renames,
+/// so the directory never stays a mix of two runs.
+///
+/// The caller holds the directory's lock (`lock::DirLock`).
 pub fn write_atomically(dir: &Path, files: &[StagedFile]) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create output directory {}", dir.display()))?;
     let staging = tempfile::Builder::new()
-        .prefix(".credence-staging-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(dir)
         .with_context(|| format!("cannot write reports to {}", dir.display()))?;
     for (name, write) in files {
-        write(&staging.path().join(name))?;
+        let path = staging.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot write reports to {}", dir.display()))?;
+        }
+        write(&path)?;
     }
     // Renames cannot fail half-way for a reason we can see in advance: check every
     // target first, so a blocked one stops the run before any report is replaced.
@@ -116,30 +214,193 @@ pub fn write_atomically(dir: &Path, files: &[StagedFile]) -> anyhow::Result<Vec<
         if target.symlink_metadata().is_ok_and(|m| !m.is_file()) {
             anyhow::bail!("cannot replace {}: not a regular file", target.display());
         }
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
     }
-    let mut written = Vec::new();
-    for (name, _) in files {
-        let target = dir.join(name);
-        fs::rename(staging.path().join(name), &target)
-            .with_context(|| format!("cannot replace {}", target.display()))?;
-        written.push(target);
+    let journal = Journal {
+        staging: staging
+            .path()
+            .file_name()
+            .expect("a temporary directory has a name")
+            .to_string_lossy()
+            .into_owned(),
+        files: files.iter().map(|(name, _)| name.to_string()).collect(),
+    };
+    journal.commit(dir)?;
+    // From here the journal owns the staging directory: were it deleted on an error
+    // below, `recover` would take its missing files for files already moved.
+    let _ = staging.keep();
+    journal.apply(dir)?;
+    Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
+}
+
+/// What `recover` found in an output directory.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Recovery {
+    /// Files moved into place from a publication a killed run had committed.
+    pub completed: Vec<String>,
+    /// Staging directories of runs killed before they committed, removed.
+    pub abandoned: usize,
+}
+
+/// Finishes a publication a killed run committed (see `write_atomically`) and removes
+/// what runs killed earlier left behind. The caller holds the directory's lock.
+pub fn recover(dir: &Path) -> anyhow::Result<Recovery> {
+    let mut recovery = Recovery::default();
+    let journal_path = dir.join(JOURNAL);
+    match fs::read_to_string(&journal_path) {
+        Ok(text) => {
+            let journal = Journal::parse(&text).with_context(|| {
+                format!(
+                    "{} is not a credence publication journal; move it away",
+                    journal_path.display()
+                )
+            })?;
+            recovery.completed = journal.apply(dir)?;
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read {}", journal_path.display()))
+        }
     }
-    Ok(written)
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(recovery),
+        Err(err) => return Err(err).with_context(|| format!("cannot read {}", dir.display())),
+    };
+    for entry in entries {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with(STAGING_PREFIX) {
+            fs::remove_dir_all(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+            recovery.abandoned += 1;
+        } else if name == Journal::TEMPORARY {
+            fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(recovery)
+}
+
+/// The publication journal: the staging directory and the files it holds, one per
+/// line.
+#[derive(Debug, PartialEq, Eq)]
+struct Journal {
+    staging: String,
+    files: Vec<String>,
+}
+
+impl Journal {
+    const HEADER: &'static str = "credence publication 1";
+    /// Where the journal is written before it is renamed into place.
+    const TEMPORARY: &'static str = ".credence-publish.tmp";
+
+    fn parse(text: &str) -> Option<Journal> {
+        let mut lines = text.lines();
+        if lines.next()? != Self::HEADER {
+            return None;
+        }
+        let staging = lines.next()?.strip_prefix("staging ")?.to_string();
+        let files = lines
+            .map(|line| line.strip_prefix("file ").map(str::to_string))
+            .collect::<Option<Vec<_>>>()?;
+        let safe = |name: &str| {
+            !name.is_empty()
+                && Path::new(name)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+        };
+        (staging.starts_with(STAGING_PREFIX) && safe(&staging) && files.iter().all(|f| safe(f)))
+            .then_some(Journal { staging, files })
+    }
+
+    fn render(&self) -> String {
+        let mut text = format!("{}\nstaging {}\n", Self::HEADER, self.staging);
+        for file in &self.files {
+            text.push_str(&format!("file {file}\n"));
+        }
+        text
+    }
+
+    /// Makes the publication durable: after this returns, it will complete.
+    fn commit(&self, dir: &Path) -> anyhow::Result<()> {
+        let temporary = dir.join(Self::TEMPORARY);
+        write_file(&temporary, self.render().as_bytes())?;
+        let journal = dir.join(JOURNAL);
+        fs::rename(&temporary, &journal)
+            .with_context(|| format!("cannot write {}", journal.display()))?;
+        sync_dir(dir)
+    }
+
+    /// Moves every staged file still in the staging directory into place, then removes
+    /// the staging directory and the journal; returns the files it moved. Idempotent,
+    /// so a kill during it only means it runs again.
+    fn apply(&self, dir: &Path) -> anyhow::Result<Vec<String>> {
+        let staging = dir.join(&self.staging);
+        let mut moved = Vec::new();
+        let mut parents = BTreeSet::new();
+        for name in &self.files {
+            let (from, to) = (staging.join(name), dir.join(name));
+            match fs::rename(&from, &to) {
+                Ok(()) => moved.push(name.clone()),
+                // Moved before the previous run was killed.
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound && !from.exists() => {}
+                Err(err) => {
+                    return Err(err).with_context(|| format!("cannot replace {}", to.display()))
+                }
+            }
+            parents.insert(to.parent().unwrap_or(dir).to_path_buf());
+        }
+        for parent in &parents {
+            sync_dir(parent)?;
+        }
+        if staging.exists() {
+            fs::remove_dir_all(&staging)
+                .with_context(|| format!("cannot remove {}", staging.display()))?;
+        }
+        let journal = dir.join(JOURNAL);
+        fs::remove_file(&journal)
+            .with_context(|| format!("cannot remove {}", journal.display()))?;
+        sync_dir(dir)?;
+        Ok(moved)
+    }
+}
+
+/// Makes renames and removals in `dir` durable.
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .with_context(|| format!("cannot sync {}", dir.display()))
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Writes rows as CSV with a header, after a UTF-8 byte-order mark when `bom`.
 pub fn write_csv<T: Serialize>(path: &Path, rows: &[T], bom: bool) -> anyhow::Result<()> {
+    write_records(path, bom, |writer| {
+        rows.iter().try_for_each(|row| writer.serialize(row))
+    })
+}
+
+/// Writes a CSV file whose records `fill` writes (header included), after a UTF-8
+/// byte-order mark when `bom`, and syncs it to disk. For reports with tens of
+/// thousands of rows, writing borrowed fields straight to the writer avoids an owned
+/// row per line.
+pub fn write_records(
+    path: &Path,
+    bom: bool,
+    fill: impl FnOnce(&mut csv::Writer<fs::File>) -> csv::Result<()>,
+) -> anyhow::Result<()> {
     let context = || format!("cannot write {}", path.display());
     let mut file = fs::File::create(path).with_context(context)?;
     if bom {
         file.write_all(UTF8_BOM).with_context(context)?;
     }
     let mut writer = csv::Writer::from_writer(file);
-    for row in rows {
-        writer.serialize(row).with_context(context)?;
-    }
+    fill(&mut writer).with_context(context)?;
     writer.flush().with_context(context)?;
     writer
         .into_inner()
@@ -160,7 +421,17 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 /// Four decimals, always: stable diffs between nightly runs, and a spreadsheet reads
 /// them as numbers.
 pub fn fixed(x: f64) -> String {
-    format!("{x:.4}")
+    let mut text = String::new();
+    fixed_into(&mut text, x);
+    text
+}
+
+/// `fixed` into a reused buffer, for reports written row by row.
+pub fn fixed_into(buffer: &mut String, x: f64) {
+    use std::fmt::Write as _;
+    buffer.clear();
+    // Formatting into a String cannot fail.
+    let _ = write!(buffer, "{x:.4}");
 }
 
 /// What a spreadsheet would take for the start of a formula.
@@ -168,10 +439,15 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// Neutralises text a spreadsheet would evaluate as a formula.
 pub fn cell(text: &str) -> String {
+    safe_cell(text).into_owned()
+}
+
+/// `cell` without a copy for the text that needs no change, which is nearly all.
+pub fn safe_cell(text: &str) -> Cow<'_, str> {
     if text.starts_with(FORMULA_STARTS) {
-        format!("'{text}")
+        Cow::Owned(format!("'{text}"))
     } else {
-        text.to_string()
+        Cow::Borrowed(text)
     }
 }
 
@@ -205,6 +481,7 @@ struct OutletRow {
 struct ClaimRow {
     claim_id: String,
     fact_id: String,
+    story_id: String,
     value_group: usize,
     outlet: String,
     article: String,
@@ -225,6 +502,7 @@ struct ClaimRow {
 #[derive(Serialize)]
 struct FactRow {
     fact_id: String,
+    story_id: String,
     claims: usize,
     outlets: usize,
     values: usize,
@@ -246,6 +524,7 @@ struct EvidenceRow {
 struct ArticleRow {
     article: String,
     outlet: String,
+    story_id: String,
     title: String,
     published: String,
     url: String,
@@ -306,9 +585,11 @@ fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
                 .map(|v| format!("{}:{}", v.kind.as_str(), v.text))
                 .collect::<Vec<_>>()
                 .join("; ");
+            let fact = &agreement.facts[agreement.claim_fact[index]];
             ClaimRow {
                 claim_id: claim.id.clone(),
-                fact_id: agreement.facts[agreement.claim_fact[index]].id.clone(),
+                fact_id: fact.id.clone(),
+                story_id: agreement.stories.stories[fact.story].id.clone(),
                 value_group: agreement.claim_value[index] + 1,
                 outlet: cell(&analysis.outlets[analysis.claim_outlet(index)]),
                 article: cell(&analysis.articles[analysis.claim_article[index]].key),
@@ -356,6 +637,7 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
             let summary = analysis.fact_summary(index);
             FactRow {
                 fact_id: fact.id.clone(),
+                story_id: agreement.stories.stories[fact.story].id.clone(),
                 claims: fact.claims.len(),
                 outlets: summary.outlets,
                 values: fact.values.len(),
@@ -398,12 +680,15 @@ fn evidence_rows(analysis: &Analysis) -> Vec<EvidenceRow> {
 }
 
 fn article_rows(analysis: &Analysis) -> Vec<ArticleRow> {
+    let stories = &analysis.agreement.stories;
     let mut rows: Vec<ArticleRow> = analysis
         .articles
         .iter()
-        .map(|article| ArticleRow {
+        .enumerate()
+        .map(|(index, article)| ArticleRow {
             article: cell(&article.key),
             outlet: cell(&analysis.outlets[article.outlet]),
+            story_id: stories.stories[stories.article_story[index]].id.clone(),
             title: cell(article.title.as_deref().unwrap_or_default()),
             published: cell(article.published.as_deref().unwrap_or_default()),
             url: cell(article.url.as_deref().unwrap_or_default()),
@@ -482,6 +767,115 @@ mod tests {
             let mut reader = csv::Reader::from_path(&path).unwrap();
             assert_eq!(reader.headers().unwrap(), vec!["name", "score"]);
         }
+    }
+
+    /// `dir` with the files of one generation: `NAME` holds `NAME TAG`.
+    fn generation(dir: &Path, names: &[&str], tag: &str) {
+        for name in names {
+            let path = dir.join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, format!("{name} {tag}")).unwrap();
+        }
+    }
+
+    fn contents(dir: &Path, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .map(|name| fs::read_to_string(dir.join(name)).unwrap())
+            .collect()
+    }
+
+    const NAMES: [&str; 3] = ["outlets.csv", "claims.csv", "history/outlets.csv"];
+
+    #[test]
+    fn a_publication_killed_during_its_renames_is_finished_by_recover() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        generation(dir, &NAMES, "old");
+        let staging = format!("{STAGING_PREFIX}killed");
+        generation(&dir.join(&staging), &NAMES, "new");
+        let journal = Journal {
+            staging: staging.clone(),
+            files: NAMES.iter().map(|n| n.to_string()).collect(),
+        };
+        journal.commit(dir).unwrap();
+        // Killed after the first rename.
+        fs::rename(dir.join(&staging).join(NAMES[0]), dir.join(NAMES[0])).unwrap();
+
+        let recovery = recover(dir).unwrap();
+        assert_eq!(recovery.completed, ["claims.csv", "history/outlets.csv"]);
+        assert_eq!(recovery.abandoned, 0);
+        assert_eq!(
+            contents(dir, &NAMES),
+            NAMES.map(|n| format!("{n} new")).to_vec()
+        );
+        assert!(!dir.join(JOURNAL).exists() && !dir.join(&staging).exists());
+        assert_eq!(recover(dir).unwrap(), Recovery::default(), "idempotent");
+    }
+
+    #[test]
+    fn staging_without_a_journal_is_discarded_and_the_old_files_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let dir = dir.path();
+        generation(dir, &NAMES, "old");
+        generation(&dir.join(format!("{STAGING_PREFIX}a")), &NAMES[..1], "new");
+        fs::write(dir.join(Journal::TEMPORARY), "credence publication 1\nstag").unwrap();
+        let recovery = recover(dir).unwrap();
+        assert_eq!(recovery.abandoned, 1);
+        assert!(recovery.completed.is_empty());
+        assert_eq!(
+            contents(dir, &NAMES),
+            NAMES.map(|n| format!("{n} old")).to_vec()
+        );
+        let mut left: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
+    }
+
+    #[test]
+    fn a_journal_naming_paths_outside_the_directory_is_refused() {
+        for text in [
+            "credence publication 1\nstaging .credence-staging-x\nfile ../../etc/passwd\n",
+            "credence publication 1\nstaging /tmp\nfile a.csv\n",
+            "something else\n",
+        ] {
+            assert_eq!(Journal::parse(text), None, "{text}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(JOURNAL), "something else\n").unwrap();
+        let err = format!("{:#}", recover(dir.path()).unwrap_err());
+        assert!(
+            err.contains("is not a credence publication journal"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn write_atomically_leaves_only_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<StagedFile> = NAMES
+            .iter()
+            .map(|name| -> StagedFile {
+                (
+                    name,
+                    Box::new(move |path: &Path| write_file(path, name.as_bytes())),
+                )
+            })
+            .collect();
+        write_atomically(dir.path(), &files).unwrap();
+        assert_eq!(
+            contents(dir.path(), &NAMES),
+            NAMES.map(String::from).to_vec()
+        );
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
     }
 
     #[test]

@@ -438,3 +438,122 @@ mod tests {
         );
     }
 }
+
+/// Property tests: whatever bytes a crawl delivers, tokenizing never panics and every
+/// offset it hands out can slice the text it was computed on.
+#[cfg(test)]
+pub(crate) mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of news prose and of what breaks it: abbreviations, figures, dashes,
+    /// quotes, combining marks, right-to-left and wide text, compatibility forms,
+    /// control characters, stray line breaks.
+    const PIECES: &[&str] = &[
+        "The",
+        "Alder River Bridge",
+        "Marston",
+        "closed",
+        "on Monday",
+        "Dr.",
+        "Gov.",
+        "U.S.",
+        "Jan. 5",
+        "$48 million",
+        "1,200",
+        "7-2",
+        "S-400",
+        "12%",
+        "said",
+        "according to",
+        "Bloomberg",
+        "reportedly",
+        "did not",
+        "denied",
+        "—",
+        " - ",
+        "(Continental Press)",
+        "MARSTON",
+        "Erdoğan’s",
+        "Núñez",
+        "e\u{301}",
+        "\u{0627}\u{0644}\u{0639}",
+        "東京",
+        "ﬁre",
+        "２",
+        "\u{200b}",
+        "\u{feff}",
+        "\t",
+        "\r",
+        "\0",
+        ".",
+        ",",
+        ";",
+        "?",
+        "!",
+        "\"",
+        "“",
+        "”",
+        "'",
+        "...",
+        " ",
+        " ",
+        " ",
+        "\n",
+        "\n\n",
+    ];
+
+    /// Text that looks enough like an article to reach every stage of extraction.
+    pub(crate) fn news_like() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..120)
+            .prop_map(|pieces| pieces.concat())
+    }
+
+    /// Any text: arbitrary bytes read as UTF-8 the way ingest would fall back, or
+    /// arbitrary characters.
+    pub(crate) fn any_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..400)
+                .prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+            proptest::collection::vec(any::<char>(), 0..200)
+                .prop_map(|chars| chars.into_iter().collect()),
+            news_like(),
+        ]
+    }
+
+    fn check_offsets(doc: &Doc) {
+        let text = &doc.text;
+        for &(start, end) in &doc.lines {
+            assert!(start <= end && end <= text.len());
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        }
+        for sentence in &doc.sentences {
+            let (start, end) = (sentence.start, sentence.end);
+            assert!(start <= end && end <= text.len(), "{start}..{end}");
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+            let (line_start, line_end) = doc.lines[sentence.line];
+            assert!(
+                line_start <= start && end <= line_end,
+                "sentence outside its line"
+            );
+            for token in &sentence.tokens {
+                assert!(start <= token.start && token.start < token.end && token.end <= end);
+                assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn tokenizing_any_text_never_panics_and_offsets_slice_it(text in any_text()) {
+            let config = Config::builtin();
+            let doc = Tokenizer::new(&config).tokenize(&text);
+            check_offsets(&doc);
+        }
+
+        #[test]
+        fn folding_any_word_never_panics(word in any_text()) {
+            fold(&word);
+        }
+    }
+}

@@ -381,10 +381,11 @@ fn failed_run_leaves_previous_reports_untouched() {
         .assert_code(2);
 
     assert_eq!(report_bytes(&dir, "out"), before);
-    let leftovers: Vec<_> = fs::read_dir(dir.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| !REPORTS.contains(&name.as_str()))
+    let leftovers: Vec<_> = util::dir_names(dir.join("out"))
+        .into_iter()
+        .filter(|name| {
+            !REPORTS.contains(&name.as_str()) && !util::RUN_STATE.contains(&name.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "stray files in out: {leftovers:?}");
 }
@@ -574,4 +575,275 @@ fn quiet_run_is_silent_and_loud_run_prints_a_summary() {
         summary.contains(&format!("{claims} claims")),
         "{summary} ({claims} claims)"
     );
+}
+
+/// UTF-16 text of `text` with a byte-order mark, little or big endian.
+fn utf16_with_bom(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        let pair = if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        };
+        bytes.extend_from_slice(&pair);
+    }
+    bytes
+}
+
+// 15
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded_and_noted() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    dir.write(
+        "news/harbor-times/budget-utf16le.txt",
+        utf16_with_bom(BUDGET_VALLEY, true),
+    );
+    dir.write(
+        "news/harbor-times/bridge-utf16be.txt",
+        utf16_with_bom(
+            &BRIDGE_VALLEY.replace("State inspectors", "Inspectors"),
+            false,
+        ),
+    );
+    run_news(&dir).assert_code(0);
+
+    let inputs = dir.csv("out/inputs.csv");
+    for (file, encoding) in [
+        ("budget-utf16le.txt", "UTF-16LE"),
+        ("bridge-utf16be.txt", "UTF-16BE"),
+    ] {
+        let input = row(&inputs, "path", &format!("news/harbor-times/{file}"));
+        assert_eq!(input["status"], "processed", "{file}");
+        assert_eq!(
+            input["reason"],
+            format!("decoded from {encoding} (byte-order mark)")
+        );
+        assert_ne!(input["claims"], "0", "{file} yielded no claims");
+    }
+    let claims = dir.csv("out/claims.csv");
+    assert!(claims.iter().any(|c| {
+        c["article"] == "harbor-times/budget-utf16le.txt" && c["sentence"].contains("$312 million")
+    }));
+}
+
+/// Prose of about `bytes` bytes with no sentence break at all.
+fn endless_sentence(bytes: usize) -> String {
+    let phrase = "the Alder River Bridge carried traffic over the water near Marston ";
+    phrase.repeat(bytes / phrase.len() + 1)
+}
+
+// 16: a 50 MB article is over `input.max_article_bytes` (5 MB by default): skipped
+// before it is read, in a .txt file and on a JSONL line; the limit itself is inclusive.
+#[test]
+fn a_50_mb_article_is_skipped_with_its_size_and_the_limit() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    let huge = endless_sentence(50 << 20);
+    dir.write("news/harbor-times/dump.txt", &huge[..50 << 20]);
+    let feed = format!(
+        "{}\n{}\n",
+        jsonl_line("big-1", "Lakeside Observer", &huge[..6_000_000]),
+        jsonl_line("wire-1", "Lakeside Observer", BRIDGE_HARBOR)
+    );
+    dir.write("news/feed.jsonl", feed);
+    run_news(&dir).assert_code(1);
+
+    let inputs = dir.csv("out/inputs.csv");
+    let dump = row(&inputs, "path", "news/harbor-times/dump.txt");
+    assert_eq!(dump["status"], "skipped");
+    assert_eq!(
+        dump["reason"],
+        "file is 52428800 bytes, over input.max_article_bytes = 5000000"
+    );
+    let line = row(&inputs, "path", "news/feed.jsonl:1");
+    assert_eq!(line["status"], "skipped");
+    assert_eq!(
+        line["reason"],
+        "text is 6000000 bytes, over input.max_article_bytes = 5000000"
+    );
+    assert_eq!(row(&inputs, "path", "news/feed.jsonl")["articles"], "1");
+    assert_eq!(dir.csv("out/articles.csv").len(), 4);
+
+    // At exactly the limit an article is read; one byte over, it is not.
+    let size = BUDGET_VALLEY.len();
+    dir.write("at.toml", format!("[input]\nmax_article_bytes = {size}\n"));
+    dir.write("news/harbor-times/dump.txt", format!("{BUDGET_VALLEY}x"));
+    fs::remove_file(dir.join("news/feed.jsonl")).unwrap();
+    dir.run([
+        "run", "news", "--out", "limit", "--quiet", "--config", "at.toml",
+    ])
+    .assert_code(1);
+    let inputs = dir.csv("limit/inputs.csv");
+    assert_eq!(
+        row(&inputs, "path", "news/valley-post/kesterfield-budget.txt")["status"],
+        "processed"
+    );
+    assert_eq!(
+        row(&inputs, "path", "news/harbor-times/dump.txt")["reason"],
+        format!(
+            "file is {} bytes, over input.max_article_bytes = {size}",
+            size + 1
+        )
+    );
+}
+
+// 17
+#[test]
+fn a_1_mb_line_without_sentence_breaks_is_read_and_noted() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    dir.write("news/harbor-times/run-on.txt", endless_sentence(1 << 20));
+    run_news(&dir).assert_code(0);
+
+    let inputs = dir.csv("out/inputs.csv");
+    let input = row(&inputs, "path", "news/harbor-times/run-on.txt");
+    assert_eq!(input["status"], "processed");
+    assert_eq!(
+        input["reason"],
+        "1 clause over claims.max_words = 120 words left unread"
+    );
+    assert_eq!(input["claims"], "0");
+    let articles = dir.csv("out/articles.csv");
+    let article = row(&articles, "article", "harbor-times/run-on.txt");
+    assert_eq!(article["dropped_uncheckable"], "1");
+    assert_eq!(
+        inputs.iter().filter(|r| r["status"] == "processed").count(),
+        4
+    );
+    assert!(dir.csv("out/claims.csv").len() > 5);
+}
+
+// 18
+#[cfg(unix)]
+#[test]
+fn a_directory_symlink_loop_is_reported_once_and_walked_no_further() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    std::os::unix::fs::symlink("..", dir.join("news/valley-post/back-up")).unwrap();
+    run_news(&dir).assert_code(1);
+
+    let inputs = dir.csv("out/inputs.csv");
+    let input = row(&inputs, "path", "news/valley-post/back-up");
+    assert_eq!(input["status"], "skipped");
+    assert_eq!(input["reason"], "symbolic link loop (leads back to news)");
+    assert_eq!(inputs.len(), 4, "{inputs:?}");
+    assert_eq!(dir.csv("out/articles.csv").len(), 3);
+}
+
+// 19: root reads a file without read permission anyway, so as root the run is made
+// as the unprivileged user `nobody` (uid 65534), for whom the permission holds.
+#[cfg(unix)]
+#[test]
+fn a_file_without_read_permission_is_skipped_with_the_os_error() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::os::unix::process::CommandExt;
+
+    let dir = Dir::new();
+    good_corpus(&dir);
+    let secret = dir.write("news/valley-post/embargoed.txt", BUDGET_VALLEY);
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = fs::metadata(&secret).unwrap().uid() == 0;
+    let mut command = std::process::Command::new(util::BIN);
+    command
+        .args(["run", "news", "--out", "out", "--quiet"])
+        .current_dir(dir.path());
+    if as_root {
+        for path in walkdir_all(dir.path()) {
+            let mode = if path.is_dir() { 0o777 } else { 0o644 };
+            if path != secret {
+                fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            }
+        }
+        command.uid(65534).gid(65534);
+    }
+    let output = command.output().expect("spawn credence");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let inputs = dir.csv("out/inputs.csv");
+    let input = row(&inputs, "path", "news/valley-post/embargoed.txt");
+    assert_eq!(input["status"], "skipped");
+    assert_eq!(
+        input["reason"],
+        "cannot read: Permission denied (os error 13)"
+    );
+    assert_eq!(dir.csv("out/articles.csv").len(), 3);
+}
+
+/// `root` and everything under it.
+fn walkdir_all(root: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut paths = vec![root.to_path_buf()];
+    let mut at = 0;
+    while at < paths.len() {
+        if paths[at].is_dir() {
+            for entry in fs::read_dir(&paths[at]).unwrap() {
+                paths.push(entry.unwrap().path());
+            }
+        }
+        at += 1;
+    }
+    paths
+}
+
+// 20
+#[test]
+fn a_duplicate_article_id_is_skipped_naming_where_it_was_first_seen() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    dir.write(
+        "news/a-feed.jsonl",
+        jsonl_line("wire-1", "Lakeside Observer", BRIDGE_HARBOR) + "\n",
+    );
+    dir.write(
+        "news/b-feed.jsonl",
+        format!(
+            "{}\n{}\n",
+            jsonl_line("wire-2", "Pine Valley Radio", BUDGET_VALLEY),
+            jsonl_line("wire-1", "Pine Valley Radio", BRIDGE_VALLEY)
+        ),
+    );
+    run_news(&dir).assert_code(1);
+
+    let inputs = dir.csv("out/inputs.csv");
+    let duplicate = row(&inputs, "path", "news/b-feed.jsonl:2");
+    assert_eq!(duplicate["status"], "skipped");
+    assert_eq!(
+        duplicate["reason"],
+        "duplicate article id \"wire-1\" (first seen in news/a-feed.jsonl:1)"
+    );
+    let articles = dir.csv("out/articles.csv");
+    assert_eq!(
+        row(&articles, "article", "wire-1")["outlet"],
+        "Lakeside Observer"
+    );
+    row(&articles, "article", "wire-2");
+    assert_eq!(articles.len(), 5);
+}
+
+// 21: reading a named pipe would block the nightly run forever.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_skipped_not_read() {
+    let dir = Dir::new();
+    good_corpus(&dir);
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.join("news/harbor-times/pipe.txt"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    run_news(&dir).assert_code(1);
+    let inputs = dir.csv("out/inputs.csv");
+    let input = row(&inputs, "path", "news/harbor-times/pipe.txt");
+    assert_eq!(input["status"], "skipped");
+    assert_eq!(input["reason"], "not a regular file");
 }

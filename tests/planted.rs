@@ -1,7 +1,8 @@
 //! End-to-end: `credence run` over the bundled fixture corpus finds what was planted in
 //! it (see fixtures/README.md): independent corroboration, contradictions by a number,
 //! a year and a denial, a wire story syndicated verbatim by three outlets, reports that
-//! all cite one origin, and an unreliable outlet.
+//! all cite one origin, an unreliable outlet, and five stories over several outlets
+//! beside three articles that stand alone.
 
 mod util;
 
@@ -16,6 +17,7 @@ type Rows = Vec<HashMap<String, String>>;
 
 struct Reports {
     claims: Rows,
+    facts: Rows,
     outlets: Rows,
     evidence: Rows,
     articles: Rows,
@@ -35,6 +37,7 @@ fn reports() -> &'static Reports {
         let read = |name: &str| read_csv(out.join(name));
         Reports {
             claims: read("claims.csv"),
+            facts: read("facts.csv"),
             outlets: read("outlets.csv"),
             evidence: read("evidence.csv"),
             articles: read("articles.csv"),
@@ -274,6 +277,90 @@ fn outlets_come_from_manifest_directory_and_jsonl() {
         .articles
         .iter()
         .any(|a| a["article"] == "lo-2026-0303-01"));
+}
+
+#[test]
+fn articles_group_into_the_planted_stories() {
+    let mut stories: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for article in &reports().articles {
+        stories
+            .entry(article["story_id"].as_str())
+            .or_default()
+            .insert(article["article"].as_str());
+    }
+    let found: BTreeSet<BTreeSet<&str>> = stories.into_values().collect();
+    let planted: BTreeSet<BTreeSet<&str>> = [
+        // S1 bridge
+        &[
+            "harbor-times/alder-river-bridge-closed.txt",
+            "northern-ledger/alder-bridge-girder-cracks.txt",
+            "river-gazette/alder-river-bridge-closure.txt",
+            "lo-2026-0303-01",
+            "daily-buzz/alder-bridge-120-million-disaster.txt",
+        ][..],
+        // S2 budget, with the Northern Ledger preview written before the vote
+        &[
+            "harbor-times/kesterfield-budget-signed.txt",
+            "valley-post/kesterfield-council-adopts-budget.txt",
+            "river-gazette/kesterfield-budget-vote.txt",
+            "northern-ledger/kesterfield-budget-tax-outlook.txt",
+            "daily-buzz/ortiz-refuses-to-sign-budget.txt",
+        ],
+        // S3 Northwind: three wire copies and one independent report
+        &[
+            "metro-daily/northwind-airlines-job-cuts.txt",
+            "coastal-herald/northwind-to-shed-jobs.txt",
+            "valley-post/northwind-announces-job-cuts.txt",
+            "pvr-2026-0305-01",
+        ],
+        // S4 Drayton / Belcourt
+        &[
+            "metro-daily/drayton-pharma-belcourt-bid.txt",
+            "coastal-herald/drayton-chief-denies-deal.txt",
+            "northern-ledger/drayton-belcourt-talks.txt",
+        ],
+        // S5 wildfire
+        &[
+            "river-gazette/greenhollow-fire.txt",
+            "valley-post/greenhollow-wildfire-crews-gain-ground.txt",
+            "lo-2026-0311-01",
+            "daily-buzz/greenhollow-inferno.txt",
+        ],
+        // Fillers
+        &["harbor-times/calloway-ferry-evening-sailings.txt"],
+        &["metro-daily/crosstown-late-night-buses.txt"],
+        &["coastal-herald/gull-point-shellfish-beds-reopen.txt"],
+    ]
+    .into_iter()
+    .map(|story| story.iter().copied().collect())
+    .collect();
+    assert_eq!(found, planted);
+}
+
+#[test]
+fn claims_and_facts_carry_the_story_of_their_articles() {
+    let article_story: HashMap<&str, &str> = reports()
+        .articles
+        .iter()
+        .map(|a| (a["article"].as_str(), a["story_id"].as_str()))
+        .collect();
+    let mut fact_stories: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for claim in &reports().claims {
+        assert_eq!(claim["story_id"], article_story[claim["article"].as_str()]);
+        fact_stories
+            .entry(claim["fact_id"].as_str())
+            .or_default()
+            .insert(claim["story_id"].as_str());
+    }
+    assert_eq!(fact_stories.len(), reports().facts.len());
+    for fact in &reports().facts {
+        let stories = &fact_stories[fact["fact_id"].as_str()];
+        assert_eq!(
+            stories,
+            &BTreeSet::from([fact["story_id"].as_str()]),
+            "{fact:#?}"
+        );
+    }
 }
 
 #[test]

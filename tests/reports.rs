@@ -62,16 +62,13 @@ fn html_report_is_written_only_when_asked_for() {
     assert!(!dir.join("plain").join(HTML_REPORT).exists());
     run_fixtures(&dir, "html", &["--html"]);
     assert!(dir.join("html").join(HTML_REPORT).is_file());
-    // Exactly the reports, and staging left nothing behind.
-    let names = |out: &str| {
-        let mut names: Vec<String> = fs::read_dir(dir.join(out))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
-    let mut expected: Vec<String> = REPORT_FILES.iter().map(|s| s.to_string()).collect();
+    // Exactly the reports and the run's state, and staging left nothing behind.
+    let names = |out: &str| util::dir_names(dir.join(out));
+    let mut expected: Vec<String> = REPORT_FILES
+        .iter()
+        .chain(&util::RUN_STATE)
+        .map(|s| s.to_string())
+        .collect();
     expected.sort();
     assert_eq!(names("plain"), expected);
     expected.push(HTML_REPORT.to_string());

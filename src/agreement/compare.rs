@@ -75,18 +75,19 @@ pub fn compare(
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
-struct ValueAgreement {
+pub struct ValueAgreement {
     /// Kinds (with unit) on which the claims state the same value.
-    agreeing: usize,
+    pub agreeing: usize,
     /// Kinds (with unit) on which they state only different values.
-    conflicting: usize,
+    pub conflicting: usize,
     /// Money, percentage or count slots both claims fill, agreeing or not: two
     /// statements of what one thing cost are about the same fact even when the amounts
     /// differ. Years and dates are too common to say as much.
-    specific_slots: usize,
+    pub specific_slots: usize,
 }
 
-fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
+/// How the typed values of two claims relate, kind (and unit) by kind.
+pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
     let mut result = ValueAgreement::default();
     let mut seen: Vec<(ValueKind, &str)> = Vec::new();
     for va in &a.values {

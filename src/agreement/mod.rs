@@ -5,10 +5,13 @@
 //! terms), never from all pairs: a key held by more than `max_key_claims` claims
 //! proposes nothing, so the work per claim is bounded and matching stays
 //! sub-quadratic. Copies are found the same way, over sampled word shingles of whole
-//! articles. Facts are the connected groups of related claims; values within a fact
-//! are the groups connected by support.
+//! articles. Articles are first grouped into stories (`stories`), and claims are only
+//! compared within a story: two articles about different events share names and words
+//! without sharing facts. Facts are the connected groups of related claims; values
+//! within a fact are the groups connected by support.
 
 mod compare;
+mod stories;
 
 use std::collections::HashMap;
 
@@ -16,8 +19,11 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
-use crate::config::AgreementConfig;
-pub use compare::{compare, entity_similarity, set_similarity, Relation};
+use crate::config::{AgreementConfig, StoriesConfig};
+pub use compare::{
+    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
+};
+pub use stories::{day_number, Stories, Story, StoryArticle};
 
 /// What the agreement stage needs to know about the corpus besides the claims.
 pub struct Corpus<'a> {
@@ -30,6 +36,8 @@ pub struct Corpus<'a> {
     pub article_shingles: &'a [Vec<u64>],
     /// Outlet names, by outlet index.
     pub outlets: &'a [String],
+    /// Key, story keys and publication day of each article.
+    pub articles: &'a [StoryArticle<'a>],
 }
 
 /// A related pair of claims; `a < b`.
@@ -50,10 +58,13 @@ pub struct Fact {
     /// Claim indices per candidate value; each group supports itself and contradicts
     /// the others. Ordered by first claim.
     pub values: Vec<Vec<usize>>,
+    /// Index into `Agreement::stories` of the story all its claims come from.
+    pub story: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct Agreement {
+    pub stories: Stories,
     /// Sorted by (a, b).
     pub evidence: Vec<Evidence>,
     /// Article pairs (lower index first) that share long verbatim passages.
@@ -69,9 +80,14 @@ pub struct Agreement {
     pub voices: Vec<String>,
 }
 
-pub fn analyze(corpus: &Corpus, config: &AgreementConfig) -> Agreement {
+pub fn analyze(
+    corpus: &Corpus,
+    config: &AgreementConfig,
+    stories_config: &StoriesConfig,
+) -> Agreement {
+    let stories = stories::group(corpus.articles, stories_config);
     let copied_articles = copied_article_pairs(corpus, config);
-    let evidence = related_pairs(corpus, &copied_articles, config);
+    let evidence = related_pairs(corpus, &stories, &copied_articles, config);
     let claim_count = corpus.claims.len();
 
     let mut fact_sets = DisjointSets::new(claim_count);
@@ -108,7 +124,13 @@ pub fn analyze(corpus: &Corpus, config: &AgreementConfig) -> Agreement {
                 values[index].push(claim);
             }
             let id = fact_id(corpus, &claims);
-            Fact { id, claims, values }
+            let story = stories.article_story[corpus.claim_article[claims[0]]];
+            Fact {
+                id,
+                claims,
+                values,
+                story,
+            }
         })
         .collect();
     facts.sort_by(|x, y| x.id.cmp(&y.id));
@@ -126,6 +148,7 @@ pub fn analyze(corpus: &Corpus, config: &AgreementConfig) -> Agreement {
 
     let (voices, claim_voice) = voices(corpus, &mut copy_sets);
     Agreement {
+        stories,
         evidence,
         copied_articles,
         facts,
@@ -233,13 +256,16 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
     keys
 }
 
+/// Related pairs of claims from different outlets within one story.
 fn related_pairs(
     corpus: &Corpus,
+    stories: &Stories,
     copied_articles: &[(usize, usize)],
     config: &AgreementConfig,
 ) -> Vec<Evidence> {
     let claims = corpus.claims;
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
+    let story_of = |claim: usize| stories.article_story[corpus.claim_article[claim]];
     let keys: Vec<Vec<u64>> = claims.par_iter().map(blocking_keys).collect();
     let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
     for (claim, claim_keys) in keys.iter().enumerate() {
@@ -255,7 +281,7 @@ fn related_pairs(
             let mut shared: HashMap<usize, usize> = HashMap::new();
             for key in &keys[a] {
                 for &b in postings.get(key).into_iter().flatten() {
-                    if b > a && outlet_of(a) != outlet_of(b) {
+                    if b > a && outlet_of(a) != outlet_of(b) && story_of(a) == story_of(b) {
                         *shared.entry(b).or_default() += 1;
                     }
                 }
@@ -328,13 +354,27 @@ mod tests {
         let mut claim_article = Vec::new();
         let mut shingles = Vec::new();
         let mut outlets = Vec::new();
+        let mut keys = Vec::new();
+        let mut story_keys = Vec::new();
         for (index, (outlet, text)) in articles.iter().enumerate() {
-            let extracted = extractor.extract(&format!("{outlet}/{index}"), outlet, text);
+            let key = format!("{outlet}/{index}");
+            let extracted = extractor.extract(&key, outlet, text);
             claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
             claims.extend(extracted.claims);
             shingles.push(extracted.shingles);
+            story_keys.push(extracted.story_keys);
+            keys.push(key);
             outlets.push(outlet.to_string());
         }
+        let story_articles: Vec<StoryArticle> = keys
+            .iter()
+            .zip(&story_keys)
+            .map(|(key, keys)| StoryArticle {
+                key,
+                keys,
+                day: None,
+            })
+            .collect();
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
         let corpus = Corpus {
             claims: &claims,
@@ -342,8 +382,9 @@ mod tests {
             article_outlet: &article_outlet,
             article_shingles: &shingles,
             outlets: &outlets,
+            articles: &story_articles,
         };
-        let agreement = analyze(&corpus, &config.agreement);
+        let agreement = analyze(&corpus, &config.agreement, &config.stories);
         (claims, claim_article, agreement)
     }
 
@@ -405,6 +446,32 @@ mod tests {
     }
 
     #[test]
+    fn claims_of_different_stories_are_never_one_fact() {
+        let shared = "Governor Ruth Calder said the state would spend $12 million on the response.";
+        let (claims, claim_article, agreement) = analyse(&[
+            ("harbor", &format!("Inspectors closed the Alder River Bridge in Marston after finding cracked steel girders. Commuters now face long detours across the valley. {shared}")),
+            ("gazette", "The Alder River Bridge in Marston was shut after inspectors found cracked girders. Commuters face detours while engineers study the steel."),
+            ("valley", &format!("The Greenhollow wildfire burned 3,400 acres of pine forest and injured two firefighters. Crews dug containment lines overnight. {shared}")),
+            ("ledger", "Firefighters gained ground on the Greenhollow wildfire after it burned 3,400 acres of forest. Two firefighters were injured as crews held the lines."),
+        ]);
+        let stories = &agreement.stories;
+        assert_eq!(stories.stories.len(), 2, "{stories:?}");
+        assert_eq!(stories.article_story[0], stories.article_story[1]);
+        assert_eq!(stories.article_story[2], stories.article_story[3]);
+        let same: Vec<usize> = (0..claims.len())
+            .filter(|&c| claims[c].text.contains("Ruth Calder"))
+            .collect();
+        assert_eq!(same.len(), 2);
+        assert_ne!(claim_article[same[0]], claim_article[same[1]]);
+        // The same sentence in two stories is two facts, and no evidence links them.
+        assert_ne!(agreement.claim_fact[same[0]], agreement.claim_fact[same[1]]);
+        assert!(agreement
+            .evidence
+            .iter()
+            .all(|e| !(same.contains(&e.a) && same.contains(&e.b))));
+    }
+
+    #[test]
     fn same_outlet_pairs_are_never_compared() {
         let config = Config::builtin();
         let extractor = ClaimExtractor::new(&config);
@@ -412,14 +479,29 @@ mod tests {
         let a = extractor.extract("x/1", "x", text);
         let b = extractor.extract("x/2", "x", text);
         let claims: Vec<Claim> = a.claims.into_iter().chain(b.claims).collect();
+        let story_articles = [
+            StoryArticle {
+                key: "x/1",
+                keys: &a.story_keys,
+                day: None,
+            },
+            StoryArticle {
+                key: "x/2",
+                keys: &b.story_keys,
+                day: None,
+            },
+        ];
         let corpus = Corpus {
             claims: &claims,
             claim_article: &[0, 1],
             article_outlet: &[0, 0],
             article_shingles: &[a.shingles, b.shingles],
             outlets: &["x".to_string()],
+            articles: &story_articles,
         };
-        let agreement = analyze(&corpus, &config.agreement);
+        let agreement = analyze(&corpus, &config.agreement, &config.stories);
+        // One story: the same outlet may well report one event twice.
+        assert_eq!(agreement.stories.stories.len(), 1);
         assert!(agreement.evidence.is_empty());
         assert_eq!(agreement.facts.len(), 2);
     }

@@ -1,7 +1,8 @@
-//! Hedge, negation, denial and attribution cues, matched as folded word sequences.
+//! Hedge, negation, denial, debunk and attribution cues, matched as folded word
+//! sequences.
 //!
-//! All four lexicons go through one matcher that prefers the longest phrase at each
-//! position, so "no evidence" is one denial (not a negation plus a denial) and "could
+//! All five lexicons go through one matcher that prefers the longest phrase at each
+//! position, so "no evidence" is one debunk (not a negation plus a debunk) and "could
 //! not be verified" is a hedge whose "not" does not flip the claim.
 
 use std::collections::HashMap;
@@ -13,7 +14,10 @@ use crate::tokenize::Token;
 pub enum CueKind {
     Hedge,
     Negation,
+    /// Someone denies what follows: "denied", "rejected".
     Denial,
+    /// What follows is called false: "hoax", "fake", "no evidence".
+    Debunk,
     /// "according to", "citing": the name after it is the claim's origin.
     Attribution,
 }
@@ -47,6 +51,7 @@ impl CueMatcher {
         let lists = [
             (&lexicons.hedges, CueKind::Hedge),
             (&lexicons.denials, CueKind::Denial),
+            (&lexicons.debunks, CueKind::Debunk),
             (&lexicons.negations, CueKind::Negation),
             (&lexicons.attribution_phrases, CueKind::Attribution),
         ];
@@ -134,7 +139,7 @@ mod tests {
     fn longest_phrase_wins() {
         assert_eq!(
             cues("Officials found no evidence of fraud."),
-            vec![(CueKind::Denial, "no evidence".into())]
+            vec![(CueKind::Debunk, "no evidence".into())]
         );
         assert_eq!(
             cues("The figure could not be verified."),
@@ -164,6 +169,24 @@ mod tests {
             vec![
                 (CueKind::Attribution, "citing".into()),
                 (CueKind::Hedge, "people familiar with".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn calling_a_claim_false_is_a_debunk_not_a_negation() {
+        assert_eq!(
+            cues("The story is a hoax and not true."),
+            vec![
+                (CueKind::Debunk, "hoax".into()),
+                (CueKind::Debunk, "not true".into())
+            ]
+        );
+        assert_eq!(
+            cues("Snopes debunked the fake news report."),
+            vec![
+                (CueKind::Debunk, "debunked".into()),
+                (CueKind::Debunk, "fake news".into())
             ]
         );
     }

@@ -8,6 +8,7 @@
 
 mod cues;
 mod furniture;
+mod story_keys;
 mod values;
 
 use std::collections::HashSet;
@@ -20,6 +21,7 @@ use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
 pub use cues::CueKind;
 use cues::{CueMatcher, CueSpan};
 use furniture::FurnitureMatcher;
+pub use story_keys::StoryKeys;
 pub use values::{Comparison, Value, ValueKind};
 
 /// One checkable statement from one article.
@@ -70,10 +72,15 @@ pub struct ArticleClaims {
     pub dropped_furniture: usize,
     /// Sentences with nothing checkable (opinion, colour, questions, fragments).
     pub dropped_uncheckable: usize,
+    /// Clauses left unread for being longer than `claims.max_words`: run-on text, a
+    /// table flattened into one line.
+    pub overlong_clauses: usize,
     /// Hashes of every distinct line, for finding lines an outlet repeats everywhere.
     pub line_hashes: Vec<u64>,
     /// Sampled hashes of word shingles over the whole article, for copy detection.
     pub shingles: Vec<u64>,
+    /// What the article is about, for grouping articles into stories.
+    pub story_keys: StoryKeys,
 }
 
 /// Extracts claims; holds the cue matchers built once from the lexicons.
@@ -173,6 +180,10 @@ impl<'c> ClaimExtractor<'c> {
                 own_outlet: &own_outlet,
             };
             for (first, last) in clauses(doc, sentence, body_start) {
+                if last - first > self.tokenizer.config().claims.max_words {
+                    out.overlong_clauses += 1;
+                    continue;
+                }
                 if let Some(draft) = self.draft(&context, first, last) {
                     drafts.push((index, draft));
                 }
@@ -182,6 +193,20 @@ impl<'c> ClaimExtractor<'c> {
             .map(|t| self.title_names(t, &own_outlet))
             .unwrap_or_default();
         let topics = topic_entities(&drafts, &title_names);
+        out.story_keys = StoryKeys::read(
+            &self.tokenizer,
+            title,
+            doc,
+            &furniture_lines,
+            title_names
+                .iter()
+                .chain(
+                    drafts
+                        .iter()
+                        .flat_map(|(_, Draft(claim))| claim.entities.iter()),
+                )
+                .map(String::as_str),
+        );
         let mut sentences_with_claims = HashSet::new();
         for (index, draft) in drafts {
             let sentence = &doc.sentences[index];
@@ -213,20 +238,52 @@ impl<'c> ClaimExtractor<'c> {
         shingles
     }
 
-    /// Reads names, values, cues and attribution of clause tokens `first..last`.
+    /// Every clause of `doc` read as a claim, with no length, question, checkability or
+    /// furniture filter and without the article's topics, each with the index of its
+    /// sentence. The claims have no id. For comparing one statement with everything an
+    /// article says (`stance`), where an unclaimed sentence can still deny it.
+    pub fn read_all(&self, doc: &Doc, outlet: &str) -> Vec<(usize, Reading)> {
+        let capitalized_mid_sentence = capitalized_inside_sentences(doc);
+        let own_outlet = fold(outlet);
+        let mut readings = Vec::new();
+        for (index, sentence) in doc.sentences.iter().enumerate() {
+            let body_start = dateline(doc, sentence).map_or(0, |d| d.end);
+            let context = SentenceContext {
+                doc,
+                sentence,
+                body_start,
+                capitalized_mid_sentence: &capitalized_mid_sentence,
+                own_outlet: &own_outlet,
+            };
+            for (first, last) in clauses(doc, sentence, body_start) {
+                if first < last {
+                    readings.push((index, self.read_clause(&context, first, last)));
+                }
+            }
+        }
+        readings
+    }
+
+    /// A clause that is a claim candidate: of claim length and not a question.
     fn draft(&self, context: &SentenceContext, first: usize, last: usize) -> Option<Draft> {
+        let config = self.tokenizer.config();
+        // Overlong clauses are counted and skipped before they get here.
+        if last - first < config.claims.min_words {
+            return None;
+        }
+        let reading = self.read_clause(context, first, last);
+        (!reading.question).then_some(Draft(reading.claim))
+    }
+
+    /// Reads names, values, cues and attribution of clause tokens `first..last`.
+    fn read_clause(&self, context: &SentenceContext, first: usize, last: usize) -> Reading {
         let config = self.tokenizer.config();
         let SentenceContext { doc, sentence, .. } = *context;
         let tokens = &sentence.tokens[first..last];
-        if tokens.len() < config.claims.min_words || tokens.len() > config.claims.max_words {
-            return None;
-        }
         let start = tokens[0].start;
         let end = clause_end(sentence, last);
         let text = doc.text[start..end].trim().to_string();
-        if text.ends_with('?') || text.ends_with("?\"") || text.ends_with("?”") {
-            return None;
-        }
+        let question = text.ends_with('?') || text.ends_with("?\"") || text.ends_with("?”");
         let parsed = values::parse(doc, tokens, &config.lexicons.numbers, &self.tokenizer);
         let cue_spans = self.cues.find(tokens, &parsed.consumed);
         let names = self.names(context, first, tokens, &parsed.consumed);
@@ -283,7 +340,12 @@ impl<'c> ClaimExtractor<'c> {
         let scope = negation_scope(doc, tokens);
         let negations = cue_spans
             .iter()
-            .filter(|c| matches!(c.kind, CueKind::Negation | CueKind::Denial) && c.first < scope)
+            .filter(|c| {
+                matches!(
+                    c.kind,
+                    CueKind::Negation | CueKind::Denial | CueKind::Debunk
+                ) && c.first < scope
+            })
             .count();
         let polarity = if negations % 2 == 1 {
             Polarity::Negated
@@ -294,7 +356,7 @@ impl<'c> ClaimExtractor<'c> {
             .iter()
             .find(|c| c.kind == CueKind::Hedge)
             .map(|c| c.text(tokens));
-        Some(Draft(Claim {
+        let claim = Claim {
             id: String::new(),
             start,
             end,
@@ -310,7 +372,12 @@ impl<'c> ClaimExtractor<'c> {
                 .map(|t| xxh3_64(t.folded.as_bytes()))
                 .collect(),
             line_hash: 0,
-        }))
+        };
+        Reading {
+            claim,
+            cues: cue_spans.iter().map(|c| c.kind).collect(),
+            question,
+        }
     }
 
     /// Adds the article's context to a draft and keeps it if it is checkable. A clause
@@ -528,6 +595,17 @@ impl<'c> ClaimExtractor<'c> {
 /// A clause read for a claim, before the article-level context is added.
 struct Draft(Claim);
 
+/// One clause as read, before any filter.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub claim: Claim,
+    /// Every cue in the clause, in order; a denial is also a negation of `claim`'s
+    /// polarity, but only here can the two be told apart.
+    pub cues: Vec<CueKind>,
+    /// The clause ends in a question mark.
+    pub question: bool,
+}
+
 /// The "MARSTON —" or "ELMSTEAD (Continental Press) —" opening a story: a place (not a
 /// claim's subject) and, in parentheses, the wire agency the text comes from.
 struct Dateline {
@@ -688,7 +766,7 @@ fn clause_end(sentence: &Sentence, last: usize) -> usize {
 
 /// Folded words the article capitalises somewhere other than a sentence start (the
 /// first word after a dateline is a sentence start too).
-fn capitalized_inside_sentences(doc: &Doc) -> HashSet<String> {
+pub fn capitalized_inside_sentences(doc: &Doc) -> HashSet<String> {
     doc.sentences
         .iter()
         .flat_map(|s| {

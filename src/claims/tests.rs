@@ -95,6 +95,20 @@ fn negation_and_denial_flip_polarity_once() {
 }
 
 #[test]
+fn debunk_cues_flip_polarity_like_denials() {
+    assert_eq!(
+        only_claim("The photo of the Alder River Bridge collapsing on Monday was doctored.")
+            .polarity,
+        Polarity::Negated
+    );
+    // "not true" is one debunk cue, not a negation that a second cue would cancel.
+    assert_eq!(
+        only_claim("The report that Mayor Lena Ortiz resigned is not true.").polarity,
+        Polarity::Negated
+    );
+}
+
+#[test]
 fn negation_in_a_trailing_participle_clause_does_not_flip_the_claim() {
     let claim = only_claim("Council member Jose Nunez voted against the Kesterfield budget, arguing that it failed to help renters.");
     assert_eq!(claim.polarity, Polarity::Affirmed);
@@ -243,4 +257,65 @@ fn dropped_sentences_are_counted_once_whatever_their_clauses() {
         "It was a grim morning in Marston, and nobody in the town had slept much at all.",
     );
     assert_eq!((dropped.claims.len(), dropped.dropped_uncheckable), (0, 1));
+}
+
+mod properties {
+    use super::*;
+    use crate::tokenize::properties::{any_text, news_like};
+    use proptest::prelude::*;
+
+    /// Every claim's span slices the normalised text on character boundaries, lies
+    /// inside one sentence, and is the text the claim carries.
+    fn check_claims(title: Option<&str>, text: &str) {
+        let config = Config::builtin();
+        let extractor = ClaimExtractor::new(&config);
+        let extracted = extractor.extract_with_title("feed.jsonl:1", "Harbor Times", title, text);
+        let doc = extractor.tokenizer().tokenize(text);
+        for claim in &extracted.claims {
+            let (start, end) = (claim.start, claim.end);
+            assert!(start <= end && end <= doc.text.len(), "{start}..{end}");
+            assert!(doc.text.is_char_boundary(start) && doc.text.is_char_boundary(end));
+            assert!(
+                doc.sentences
+                    .iter()
+                    .any(|s| s.start <= start && end <= s.end),
+                "claim {start}..{end} is in no sentence"
+            );
+            assert_eq!(claim.text, doc.text[start..end].trim());
+            assert_eq!(claim.id, claim_id("feed.jsonl:1", start, end));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn extracting_any_text_never_panics(title in proptest::option::of(any_text()), text in any_text()) {
+            check_claims(title.as_deref(), &text);
+        }
+
+        #[test]
+        fn extracting_news_like_text_never_panics(text in news_like()) {
+            check_claims(None, &text);
+        }
+    }
+}
+/// The property tests above check claims only where there are some: make sure the
+/// news-like generator really yields them, so those checks are not vacuous.
+#[test]
+fn news_like_generator_reaches_claim_extraction() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = crate::tokenize::properties::news_like();
+    let config = Config::builtin();
+    let extractor = ClaimExtractor::new(&config);
+    let with_claims = (0..100)
+        .filter(|_| {
+            let text = strategy.new_tree(&mut runner).unwrap().current();
+            !extractor.extract("k", "o", &text).claims.is_empty()
+        })
+        .count();
+    assert!(
+        with_claims >= 25,
+        "only {with_claims} of 100 texts had claims"
+    );
 }

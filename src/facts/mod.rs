@@ -9,6 +9,7 @@
 pub mod value;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -16,7 +17,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::report::{cell, fixed, write_atomically, write_csv, StagedFile};
+use crate::report::{
+    cell, fixed, fixed_into, safe_cell, write_atomically, write_csv, write_records, StagedFile,
+};
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use value::{Kind, Parsed, ValueRules};
 
@@ -424,27 +427,6 @@ fn choose_truth(item: &PreparedItem, confidence: &[f64], rules: &ValueRules) -> 
 }
 
 #[derive(Serialize)]
-struct TruthRow<'a> {
-    object: String,
-    attribute: String,
-    value: String,
-    confidence: String,
-    kind: &'a str,
-    candidates: usize,
-}
-
-#[derive(Serialize)]
-struct ValueRow {
-    object: String,
-    attribute: String,
-    value: String,
-    confidence: String,
-    chosen: bool,
-    sources: usize,
-    supporting_sources: String,
-}
-
-#[derive(Serialize)]
 struct SourceRow {
     source: String,
     trust: String,
@@ -462,46 +444,6 @@ pub fn write_fact_reports(
     scored: &ScoredFacts,
     bom: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let truths: Vec<TruthRow> = scored
-        .items
-        .iter()
-        .map(|item| {
-            let truth = &item.candidates[item.truth];
-            TruthRow {
-                object: cell(&item.object),
-                attribute: cell(&item.attribute),
-                value: cell(&truth.display),
-                confidence: fixed(truth.confidence),
-                kind: item.kind.as_str(),
-                candidates: item.candidates.len(),
-            }
-        })
-        .collect();
-    let values: Vec<ValueRow> = scored
-        .items
-        .iter()
-        .flat_map(|item| {
-            item.candidates
-                .iter()
-                .enumerate()
-                .map(move |(index, candidate)| ValueRow {
-                    object: cell(&item.object),
-                    attribute: cell(&item.attribute),
-                    value: cell(&candidate.display),
-                    confidence: fixed(candidate.confidence),
-                    chosen: index == item.truth,
-                    sources: candidate.sources.len(),
-                    supporting_sources: cell(
-                        &candidate
-                            .sources
-                            .iter()
-                            .map(|&s| scored.sources[s].as_str())
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ),
-                })
-        })
-        .collect();
     let mut partners: Vec<Vec<&str>> = vec![Vec::new(); scored.sources.len()];
     for pair in &scored.dependent {
         partners[pair.first].push(&scored.sources[pair.second]);
@@ -527,12 +469,81 @@ pub fn write_fact_reports(
         })
         .collect();
     let files: [StagedFile; 3] = [
-        ("truths.csv", Box::new(|path| write_csv(path, &truths, bom))),
-        ("values.csv", Box::new(|path| write_csv(path, &values, bom))),
+        (
+            "truths.csv",
+            Box::new(|path| write_records(path, bom, |writer| write_truths(writer, scored))),
+        ),
+        (
+            "values.csv",
+            Box::new(|path| write_records(path, bom, |writer| write_values(writer, scored))),
+        ),
         (
             "sources.csv",
             Box::new(|path| write_csv(path, &sources, bom)),
         ),
     ];
     write_atomically(dir, &files)
+}
+
+/// truths.csv: one row per item, its chosen value.
+fn write_truths<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
+    writer.write_record([
+        "object",
+        "attribute",
+        "value",
+        "confidence",
+        "kind",
+        "candidates",
+    ])?;
+    let mut confidence = String::new();
+    for item in &scored.items {
+        let truth = &item.candidates[item.truth];
+        fixed_into(&mut confidence, truth.confidence);
+        writer.write_record([
+            &*safe_cell(&item.object),
+            &*safe_cell(&item.attribute),
+            &*safe_cell(&truth.display),
+            &confidence,
+            item.kind.as_str(),
+            &item.candidates.len().to_string(),
+        ])?;
+    }
+    Ok(())
+}
+
+/// values.csv: every candidate of every item, with the sources stating it.
+fn write_values<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
+    writer.write_record([
+        "object",
+        "attribute",
+        "value",
+        "confidence",
+        "chosen",
+        "sources",
+        "supporting_sources",
+    ])?;
+    let (mut confidence, mut supporters) = (String::new(), String::new());
+    for item in &scored.items {
+        let (object, attribute) = (safe_cell(&item.object), safe_cell(&item.attribute));
+        for (index, candidate) in item.candidates.iter().enumerate() {
+            fixed_into(&mut confidence, candidate.confidence);
+            supporters.clear();
+            for (position, &source) in candidate.sources.iter().enumerate() {
+                if position > 0 {
+                    supporters.push_str("; ");
+                }
+                supporters.push_str(&scored.sources[source]);
+            }
+            writer.write_record([
+                &*object,
+                &*attribute,
+                &*safe_cell(&candidate.display),
+                &confidence,
+                if index == item.truth { "true" } else { "false" },
+                &candidate.sources.len().to_string(),
+                &*safe_cell(&supporters),
+            ])?;
+        }
+    }
+    Ok(())
 }

@@ -209,7 +209,7 @@ impl Generator {
         let story = &self.stories[story_index];
         let headline = format!("{}: {}", story.place, rng.pick(words::HEADLINES));
 
-        let has_wire = story_index % WIRE_EVERY == 0;
+        let has_wire = story_index.is_multiple_of(WIRE_EVERY);
         let copied = has_wire && rng.chance(profile.copy_rate);
         let (body, statements) = if copied {
             self.wire(story_index)
@@ -447,7 +447,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -120,7 +120,8 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     let prepared = Prepared::new(problem, copying);
     let mut trust = vec![config.prior_trust; problem.sources];
     let mut dependence = Dependencies::default();
-    let mut confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+    let mut confidence = vec![0.0; *prepared.offsets.last().unwrap_or(&0)];
+    prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
     let mut iterations = 0;
     let mut copy_rounds = 0;
     let mut dependence_settled = false;
@@ -134,7 +135,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
         trust = updated.iter().map(|t| t.0).collect();
-        confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+        prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
         // Dependence is re-estimated only when trust has roughly settled under the
         // previous estimate: testing every source pair on every iteration made the
         // solve 20× slower on a million observations.
@@ -148,7 +149,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             let moved = largest_change(&dependence.pairs, &estimate.pairs);
             dependence = estimate;
             dependence_settled = moved <= DEPENDENCE_TOLERANCE || copy_rounds == MAX_COPY_ROUNDS;
-            confidence = prepared.value_confidence(&trust, &dependence, copying, config);
+            prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
         } else if !estimating && change < config.tolerance {
             converged = true;
             break;
@@ -262,19 +263,26 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Confidence of every candidate value, flat: item i's values start at
-    /// `offsets[i]`. One buffer per pass rather than one per item keeps the iteration
-    /// free of allocation, which is most of its cost on long-tail data.
+    /// Confidence of every candidate value into `flat`: item i's values start at
+    /// `offsets[i]`. One buffer for the whole solve rather than one per item or per
+    /// pass keeps the iteration free of allocation and page faults, which are most of
+    /// its cost on long-tail data.
     fn value_confidence(
         &self,
         trust: &[f64],
         dependence: &Dependencies,
         copying: Copying,
         config: &ScoreConfig,
-    ) -> Vec<f64> {
-        let mut flat = vec![0.0; *self.offsets.last().unwrap_or(&0)];
+        flat: &mut [f64],
+    ) {
+        // ln is the costliest step of a vote; a source's strength is the same on every
+        // item it speaks to, so it is taken once per pass, not once per observation.
+        let strength: Vec<f64> = trust
+            .iter()
+            .map(|&t| vote_strength(t, config.false_values))
+            .collect();
         let mut per_item: Vec<&mut [f64]> = Vec::with_capacity(self.by_item.len());
-        let mut rest = flat.as_mut_slice();
+        let mut rest = flat;
         for &values in &self.problem.item_values {
             let (head, tail) = rest.split_at_mut(values);
             per_item.push(head);
@@ -290,7 +298,7 @@ impl<'a> Prepared<'a> {
                 let observations = &self.observations[self.by_item[item].clone()];
                 for providers in observations.chunk_by(|a, b| a.value == b.value) {
                     votes[providers[0].value] =
-                        value_votes(providers, trust, dependence, copying, config);
+                        value_votes(providers, &strength, dependence, copying);
                 }
                 // `out` holds each value's own votes while implications add to `votes`.
                 out.copy_from_slice(votes);
@@ -298,11 +306,8 @@ impl<'a> Prepared<'a> {
                     votes[implication.to] +=
                         config.similarity_weight * implication.strength * out[implication.from];
                 }
-                for (value, slot) in out.iter_mut().enumerate() {
-                    *slot = confidence(votes, value, config);
-                }
+                confidences(votes, config, out);
             });
-        flat
     }
 
     /// Posterior mean trust per source, with its Beta parameters.
@@ -394,12 +399,11 @@ fn largest_change(old: &HashMap<(usize, usize), f64>, new: &HashMap<(usize, usiz
 /// factor).
 fn value_votes(
     providers: &[Observation],
-    trust: &[f64],
+    strength: &[f64],
     dependence: &Dependencies,
     copying: Copying,
-    config: &ScoreConfig,
 ) -> f64 {
-    let vote = |o: &Observation| o.weight * vote_strength(trust[o.source], config.false_values);
+    let vote = |o: &Observation| o.weight * strength[o.source];
     if dependence.pairs.is_empty() || providers.len() < 2 {
         return providers.iter().map(vote).sum();
     }
@@ -530,14 +534,40 @@ pub fn unobserved_values(values: usize, false_values: f64) -> f64 {
 /// Confidence of `votes[value]` given the summed votes of each observed value of one
 /// item: a softmax against the other values and the unobserved ones.
 pub fn confidence(votes: &[f64], value: usize, config: &ScoreConfig) -> f64 {
+    let mut all = vec![0.0; votes.len()];
+    confidences(votes, config, &mut all);
+    all[value]
+}
+
+/// `confidence` of every value at once, into `out`: the rivals' exponentials are
+/// summed once rather than once per value, which on items with many candidates (an
+/// author list spelled twenty ways) turns a quadratic pass linear.
+pub fn confidences(votes: &[f64], config: &ScoreConfig, out: &mut [f64]) {
     let unobserved = unobserved_values(votes.len(), config.false_values);
-    // Softmax written as 1 / (1 + Σ exp(other − own)) so large vote totals never
-    // overflow.
-    let rivals: f64 = (0..votes.len())
-        .filter(|&w| w != value)
-        .map(|w| (config.contradiction_weight * votes[w] - votes[value]).exp())
-        .sum();
-    1.0 / (1.0 + rivals + unobserved * (-votes[value]).exp())
+    let weight = config.contradiction_weight;
+    // Every exponential is taken relative to the largest weighted vote, so large vote
+    // totals never overflow: confidence = 1 / (1 + Σ exp(w·other − own) + u·exp(−own)).
+    let top = votes.iter().map(|v| weight * v).fold(0.0, f64::max);
+    // `out` first holds each value's pull on its rivals, then its confidence.
+    for (slot, vote) in out.iter_mut().zip(votes) {
+        *slot = (weight * vote - top).exp();
+    }
+    let total: f64 = out.iter().sum();
+    for (slot, &own) in out.iter_mut().zip(votes) {
+        // In logs, so a rival far ahead gives confidence 0, never inf × 0.
+        let rest = total - *slot;
+        let rivals = if rest > 0.0 {
+            (rest.ln() + top - own).exp()
+        } else {
+            0.0
+        };
+        let unseen = if unobserved > 0.0 {
+            unobserved * (-own).exp()
+        } else {
+            0.0
+        };
+        *slot = 1.0 / (1.0 + rivals + unseen);
+    }
 }
 
 /// The Beta pseudo-counts (α₀, β₀) every source starts from.
@@ -702,6 +732,33 @@ mod tests {
             solve(&repeated, &config(), Copying::OFF),
         );
         assert_eq!(a.confidence, b.confidence);
+    }
+
+    #[test]
+    fn confidences_match_the_softmax_against_rivals_and_unseen_values() {
+        // Three observed values of an item with n = 3 false values: one unobserved.
+        let votes = [2.0, 0.5, -1.0];
+        for weight in [0.0, 1.0, 2.5] {
+            let config = ScoreConfig {
+                contradiction_weight: weight,
+                ..config()
+            };
+            let mut all = [0.0; 3];
+            confidences(&votes, &config, &mut all);
+            for (value, &own) in votes.iter().enumerate() {
+                let rivals: f64 = (0..3)
+                    .filter(|&w| w != value)
+                    .map(|w| (weight * votes[w] - own).exp())
+                    .sum();
+                let expected = 1.0 / (1.0 + rivals + (-own).exp());
+                assert!((all[value] - expected).abs() < 1e-12, "{weight} {value}");
+            }
+        }
+        // A value whose rival is thousands of votes ahead is simply 0, never NaN.
+        let mut lopsided = [0.0; 2];
+        confidences(&[5000.0, -3.0], &config(), &mut lopsided);
+        assert_eq!(lopsided[1], 0.0);
+        assert!((lopsided[0] - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -10,6 +10,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// What a successful `credence run` keeps in `--out` besides the reports: its lock
+/// file, the default cache directory and the score history.
+pub const RUN_STATE: [&str; 3] = [".credence.lock", "cache", "history"];
+
 /// The binary Cargo built for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_credence");
 
@@ -94,12 +98,40 @@ impl Run {
         self
     }
 
-    pub fn run(&self) -> Output {
+    fn command(&self) -> Command {
         let mut command = Command::new(BIN);
         command.args(&self.args);
         if let Some(cwd) = &self.cwd {
             command.current_dir(cwd);
         }
+        command
+    }
+
+    /// Starts the binary without waiting for it; its output is discarded.
+    pub fn spawn(&self) -> std::process::Child {
+        self.command()
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn credence")
+    }
+
+    /// Runs the binary under `sh -c SCRIPT`, where the script ends with `exec "$0" "$@"`
+    /// (to set limits first, say).
+    pub fn run_under_sh(&self, script: &str) -> Output {
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(script).arg(BIN).args(&self.args);
+        if let Some(cwd) = &self.cwd {
+            command.current_dir(cwd);
+        }
+        self.finish(command)
+    }
+
+    pub fn run(&self) -> Output {
+        self.finish(self.command())
+    }
+
+    fn finish(&self, mut command: Command) -> Output {
         let output = command.output().expect("spawn credence");
         Output {
             args: self
@@ -138,6 +170,17 @@ impl Output {
         );
         self
     }
+}
+
+/// The names in a directory, sorted.
+pub fn dir_names(path: impl AsRef<Path>) -> Vec<String> {
+    let path = path.as_ref();
+    let mut names: Vec<String> = fs::read_dir(path)
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Reads a CSV file (with a header row) into one map per record.
@@ -203,4 +246,64 @@ pub fn run_external(program: &Path, args: &[OsString], seconds: u32) -> std::pro
         String::from_utf8_lossy(&output.stderr)
     );
     output
+}
+
+/// Copies the directory tree `from` into `to`.
+pub fn copy_dir(from: impl AsRef<Path>, to: impl AsRef<Path>) {
+    let (from, to) = (from.as_ref(), to.as_ref());
+    fs::create_dir_all(to).expect("create copy");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Writes `count` small articles, numbered from `first`, under `dir/OUTLET/NUMBER.txt`
+/// for eight outlets: stories that several outlets cover with the same or a competing
+/// figure, so every stage has work. Deterministic.
+pub fn synthetic_corpus(dir: &Dir, root: &str, first: usize, count: usize) {
+    const TOWNS: [&str; 6] = [
+        "Marston",
+        "Kesterfield",
+        "Greenhollow",
+        "Fenwick",
+        "Lakeside",
+        "Drayton",
+    ];
+    const PEOPLE: [&str; 6] = [
+        "Lena Ortiz",
+        "Miriam Osei",
+        "Harlan Beaumont",
+        "José Núñez",
+        "Wendell Ames",
+        "Naomi Achterberg",
+    ];
+    for n in first..first + count {
+        let story = n % 23;
+        let town = TOWNS[story % TOWNS.len()];
+        let person = PEOPLE[(story / 2) % PEOPLE.len()];
+        let outlet = format!("outlet-{}", n % 8);
+        // One outlet in eight inflates every figure.
+        let millions = if n % 8 == 7 {
+            story * 3 + 40
+        } else {
+            story * 3 + 12
+        };
+        let text = format!(
+            "{town} council story {story}\n\n\
+             The {town} City Council approved a plan costing ${millions} million on Tuesday, \
+             Mayor {person} said.\n\n\
+             The vote was 7-2 after a debate about the {town} harbor and {} new jobs.\n\n\
+             {person} told reporters in {town} that work would start in {}.\n\n\
+             Residents of {town} packed the meeting hall for article {n}.\n",
+            story * 40 + 100,
+            2026 + story % 3,
+        );
+        dir.write(format!("{root}/{outlet}/{n:05}.txt"), text);
+    }
 }

@@ -1,0 +1,538 @@
+//! Stories: which articles report the same event.
+//!
+//! Each article is a TF-IDF vector over its story keys (headline and lead words, and
+//! the names its claims speak of); two articles are as similar as the cosine of their
+//! vectors. Pairs come from an inverted index over the keys, never from all pairs: a key
+//! held by more than `max_key_articles` articles proposes nothing, so the work per
+//! article is bounded. Articles published further apart than `max_days_apart` are never
+//! paired.
+//!
+//! Groups form by average-link agglomeration over the proposed pairs: the two groups
+//! whose article pairs are most similar on average merge first, as long as that average
+//! reaches `link_threshold`, counting pairs never proposed as 0. Joining every pair above
+//! a threshold (single link, a union-find of edges) lets a chain of weak links (a
+//! follow-up that mentions an earlier story) join two stories into one; the average
+//! does not.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::claims::StoryKeys;
+use crate::config::StoriesConfig;
+
+/// Articles that report one event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    /// `s` + 16 hex digits, named after the story's smallest article key.
+    pub id: String,
+    /// Article indices, ascending.
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stories {
+    /// Sorted by id.
+    pub stories: Vec<Story>,
+    /// Index into `stories` of each article.
+    pub article_story: Vec<usize>,
+}
+
+/// What grouping needs to know of one article.
+#[derive(Debug, Clone, Copy)]
+pub struct StoryArticle<'a> {
+    /// The article key, which names its story when it is the smallest there.
+    pub key: &'a str,
+    pub keys: &'a StoryKeys,
+    /// Publication day (days since 1970-01-01), when known.
+    pub day: Option<i32>,
+}
+
+/// The day of a publication date that starts with an ISO date (`2026-03-02`,
+/// `2026-03-02T09:15:00Z`), in days since 1970-01-01.
+pub fn day_number(published: &str) -> Option<i32> {
+    let date = NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok()?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    i32::try_from((date - epoch).num_days()).ok()
+}
+
+pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
+    // Work in article-key order: ties between equally similar pairs then resolve the
+    // same way whatever order the inputs were given in.
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by(|&a, &b| articles[a].key.cmp(articles[b].key).then(a.cmp(&b)));
+    let sorted: Vec<StoryArticle> = order.iter().map(|&a| articles[a]).collect();
+    let vectors = vectors(&sorted, config);
+    let pairs = similar_pairs(&sorted, &vectors, config);
+    let mut stories: Vec<Story> = average_link(sorted.len(), &pairs, config.link_threshold)
+        .into_iter()
+        .map(|members| {
+            // Members ascend in key order: the first holds the smallest key.
+            let id = format!("s{:016x}", xxh3_64(sorted[members[0]].key.as_bytes()));
+            let mut articles: Vec<usize> = members.into_iter().map(|m| order[m]).collect();
+            articles.sort_unstable();
+            Story { id, articles }
+        })
+        .collect();
+    stories.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut article_story = vec![0; articles.len()];
+    for (index, story) in stories.iter().enumerate() {
+        for &article in &story.articles {
+            article_story[article] = index;
+        }
+    }
+    Stories {
+        stories,
+        article_story,
+    }
+}
+
+/// An article's keys as (key id, weight), sorted by key id, of unit length.
+type Vector = Vec<(usize, f64)>;
+
+/// TF-IDF vectors: a key's weight in an article is ln(1 + its weighted count) (headline
+/// words `headline_weight` each, lead words 1 per occurrence, names `name_weight` per
+/// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
+/// which keeps a key every article shares from vanishing in a corpus of two.
+fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
+    let counts: Vec<HashMap<String, f64>> = articles
+        .par_iter()
+        .map(|article| {
+            let mut words: HashMap<String, f64> = HashMap::new();
+            for word in &article.keys.headline {
+                *words.entry(format!("w:{word}")).or_default() += config.headline_weight;
+            }
+            for (word, count) in &article.keys.lead {
+                *words.entry(format!("w:{word}")).or_default() += f64::from(*count);
+            }
+            let mut keys: HashMap<String, f64> = words
+                .into_iter()
+                .map(|(key, count)| (key, count.ln_1p()))
+                .collect();
+            for (name, count) in &article.keys.names {
+                keys.insert(
+                    format!("n:{name}"),
+                    config.name_weight * f64::from(*count).ln_1p(),
+                );
+            }
+            keys.retain(|_, weight| *weight > 0.0);
+            keys
+        })
+        .collect();
+
+    // Key ids in sorted key order, so the vectors do not depend on hash order.
+    let mut all_keys: Vec<&str> = counts
+        .iter()
+        .flat_map(|keys| keys.keys().map(String::as_str))
+        .collect();
+    all_keys.sort_unstable();
+    all_keys.dedup();
+    let mut document_frequency = vec![0usize; all_keys.len()];
+    let id_of = |key: &str| all_keys.binary_search(&key).expect("key listed");
+    let ids: Vec<Vec<(usize, f64)>> = counts
+        .iter()
+        .map(|keys| keys.iter().map(|(key, &w)| (id_of(key), w)).collect())
+        .collect();
+    for keys in &ids {
+        for &(id, _) in keys {
+            document_frequency[id] += 1;
+        }
+    }
+    let n = articles.len() as f64;
+    ids.into_iter()
+        .map(|mut keys| {
+            for (id, weight) in keys.iter_mut() {
+                *weight *= ((1.0 + n) / (1.0 + document_frequency[*id] as f64)).ln() + 1.0;
+            }
+            keys.sort_unstable_by_key(|&(id, _)| id);
+            let norm = keys.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            if norm > 0.0 {
+                keys.iter_mut().for_each(|(_, w)| *w /= norm);
+            }
+            keys
+        })
+        .collect()
+}
+
+/// A proposed pair of articles (`a < b`) and the cosine of their vectors.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pair {
+    a: usize,
+    b: usize,
+    similarity: f64,
+}
+
+/// Pairs sharing at least `min_shared_keys` keys that no more than `max_key_articles`
+/// articles hold, published within `max_days_apart` of each other; sorted by (a, b).
+fn similar_pairs(
+    articles: &[StoryArticle],
+    vectors: &[Vector],
+    config: &StoriesConfig,
+) -> Vec<Pair> {
+    let mut postings: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (article, vector) in vectors.iter().enumerate() {
+        for &(key, _) in vector {
+            postings.entry(key).or_default().push(article);
+        }
+    }
+    postings.retain(|_, list| list.len() >= 2 && list.len() <= config.max_key_articles);
+    let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
+        (Some(x), Some(y)) => Some(x.abs_diff(y)),
+        _ => None,
+    };
+    let close_in_time =
+        |a: usize, b: usize| days_apart(a, b).is_none_or(|days| days <= config.max_days_apart);
+    let time_factor = |a: usize, b: usize| match days_apart(a, b) {
+        Some(days) if config.days_half_life > 0.0 => {
+            0.5f64.powf(f64::from(days) / config.days_half_life)
+        }
+        _ => 1.0,
+    };
+    (0..vectors.len())
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for (key, _) in &vectors[a] {
+                for &b in postings.get(key).into_iter().flatten() {
+                    if b > a {
+                        *shared.entry(b).or_default() += 1;
+                    }
+                }
+            }
+            let mut candidates: Vec<usize> = shared
+                .into_iter()
+                .filter(|&(b, count)| count >= config.min_shared_keys && close_in_time(a, b))
+                .map(|(b, _)| b)
+                .collect();
+            candidates.sort_unstable();
+            candidates.into_iter().map(move |b| Pair {
+                a,
+                b,
+                similarity: cosine(&vectors[a], &vectors[b]) * time_factor(a, b),
+            })
+        })
+        .collect()
+}
+
+fn cosine(x: &Vector, y: &Vector) -> f64 {
+    let (mut i, mut j, mut dot) = (0, 0, 0.0);
+    while i < x.len() && j < y.len() {
+        match x[i].0.cmp(&y[j].0) {
+            Ordering::Less => i += 1,
+            Ordering::Greater => j += 1,
+            Ordering::Equal => {
+                dot += x[i].1 * y[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// A candidate merge of clusters `a` and `b`, valid while neither has changed since.
+#[derive(Debug, PartialEq)]
+struct Merge {
+    average: f64,
+    a: usize,
+    b: usize,
+    versions: (u32, u32),
+}
+
+impl Eq for Merge {}
+
+impl Ord for Merge {
+    /// Highest average first; ties go to the smallest cluster ids, so the order of
+    /// merges (and so the result) depends on the similarities alone.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.average
+            .total_cmp(&other.average)
+            .then_with(|| (other.a, other.b).cmp(&(self.a, self.b)))
+    }
+}
+
+impl PartialOrd for Merge {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Average-link clustering of `count` items over a sparse graph of similarities; pairs
+/// not in `pairs` count as 0. Returns the groups, each ascending, ordered by first item.
+///
+/// A cluster is named by its smallest item. Each keeps the summed similarity to every
+/// cluster it has a proposed pair with; merging two adds their sums, so each merge costs
+/// the number of neighbours, and a heap with lazy deletion picks the next merge.
+fn average_link(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>> {
+    let mut members: Vec<Vec<usize>> = (0..count).map(|i| vec![i]).collect();
+    let mut links: Vec<HashMap<usize, f64>> = vec![HashMap::new(); count];
+    let mut version = vec![0u32; count];
+    let mut heap = BinaryHeap::new();
+    for pair in pairs {
+        links[pair.a].insert(pair.b, pair.similarity);
+        links[pair.b].insert(pair.a, pair.similarity);
+        heap.push(Merge {
+            average: pair.similarity,
+            a: pair.a,
+            b: pair.b,
+            versions: (0, 0),
+        });
+    }
+    while let Some(merge) = heap.pop() {
+        if merge.average < threshold {
+            break;
+        }
+        let (a, b) = (merge.a, merge.b);
+        if (version[a], version[b]) != merge.versions
+            || members[a].is_empty()
+            || members[b].is_empty()
+        {
+            continue;
+        }
+        // `a < b`: the merged cluster keeps the name `a`.
+        let moved = std::mem::take(&mut members[b]);
+        members[a].extend(moved);
+        let from_b = std::mem::take(&mut links[b]);
+        links[a].remove(&b);
+        for (other, sum) in from_b {
+            if other != a {
+                *links[a].entry(other).or_default() += sum;
+            }
+        }
+        version[a] += 1;
+        version[b] += 1;
+        let size_a = members[a].len() as f64;
+        let mut neighbours: Vec<(usize, f64)> = links[a].iter().map(|(&o, &s)| (o, s)).collect();
+        neighbours.sort_unstable_by_key(|&(other, _)| other);
+        for (other, sum) in neighbours {
+            let link = &mut links[other];
+            link.remove(&b);
+            link.insert(a, sum);
+            let (x, y) = (a.min(other), a.max(other));
+            heap.push(Merge {
+                average: sum / (size_a * members[other].len() as f64),
+                a: x,
+                b: y,
+                versions: (version[x], version[y]),
+            });
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = members.into_iter().filter(|m| !m.is_empty()).collect();
+    for group in &mut groups {
+        group.sort_unstable();
+    }
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::config::Config;
+
+    fn pair(a: usize, b: usize, similarity: f64) -> Pair {
+        Pair { a, b, similarity }
+    }
+
+    #[test]
+    fn a_chain_of_weak_links_does_not_join_two_stories() {
+        // 0-1 and 2-3 are tight; 1-2 is a weak link (a follow-up naming the other
+        // event). Single link would give one group of four.
+        let pairs = [pair(0, 1, 0.9), pair(1, 2, 0.35), pair(2, 3, 0.9)];
+        assert_eq!(average_link(4, &pairs, 0.3), vec![vec![0, 1], vec![2, 3]]);
+        // With the link strong enough to hold the groups together on average, they join.
+        let pairs = [
+            pair(0, 1, 0.9),
+            pair(1, 2, 0.7),
+            pair(0, 2, 0.6),
+            pair(2, 3, 0.9),
+            pair(1, 3, 0.5),
+        ];
+        assert_eq!(average_link(4, &pairs, 0.3), vec![vec![0, 1, 2, 3]]);
+    }
+
+    #[test]
+    fn clustering_does_not_depend_on_the_order_of_pairs() {
+        let pairs = vec![
+            pair(0, 1, 0.5),
+            pair(1, 2, 0.5),
+            pair(0, 2, 0.5),
+            pair(3, 4, 0.5),
+            pair(2, 3, 0.5),
+            pair(4, 5, 0.2),
+        ];
+        let forward = average_link(6, &pairs, 0.3);
+        let mut reversed = pairs.clone();
+        reversed.reverse();
+        assert_eq!(forward, average_link(6, &reversed, 0.3));
+        assert_eq!(forward, vec![vec![0, 1, 2], vec![3, 4], vec![5]]);
+    }
+
+    fn keys(words: &[&str], names: &[&str]) -> StoryKeys {
+        StoryKeys {
+            headline: words.iter().map(|w| w.to_string()).collect(),
+            lead: words.iter().map(|w| (w.to_string(), 1)).collect(),
+            names: names.iter().map(|n| (n.to_string(), 2)).collect(),
+        }
+    }
+
+    fn grouped(
+        articles: &[(&str, &StoryKeys, Option<i32>)],
+        config: &StoriesConfig,
+    ) -> Vec<Vec<usize>> {
+        let articles: Vec<StoryArticle> = articles
+            .iter()
+            .map(|&(key, keys, day)| StoryArticle { key, keys, day })
+            .collect();
+        let stories = group(&articles, config);
+        for (index, story) in stories.stories.iter().enumerate() {
+            for &article in &story.articles {
+                assert_eq!(stories.article_story[article], index);
+            }
+        }
+        let mut groups: Vec<Vec<usize>> = stories.stories.into_iter().map(|s| s.articles).collect();
+        groups.sort();
+        groups
+    }
+
+    #[test]
+    fn reports_of_one_event_group_and_other_events_stay_apart() {
+        let config = Config::builtin().stories;
+        let bridge = keys(
+            &["alder", "bridg", "close", "crack", "girder"],
+            &["alder river bridge", "marston"],
+        );
+        let bridge_too = keys(
+            &["alder", "bridg", "shut", "crack", "inspector"],
+            &["alder river bridge"],
+        );
+        let fire = keys(&["greenhollow", "fire", "acr", "crew"], &["greenhollow"]);
+        let fire_too = keys(
+            &["greenhollow", "wildfir", "acr", "firefight"],
+            &["greenhollow"],
+        );
+        let budget = keys(
+            &["kesterfield", "budget", "council", "vote"],
+            &["lena ortiz"],
+        );
+        let articles = [
+            ("a", &bridge, None),
+            ("b", &fire, None),
+            ("c", &bridge_too, None),
+            ("d", &budget, None),
+            ("e", &fire_too, None),
+        ];
+        assert_eq!(
+            grouped(&articles, &config),
+            vec![vec![0, 2], vec![1, 4], vec![3]]
+        );
+    }
+
+    #[test]
+    fn dates_far_apart_split_a_story_and_unknown_dates_do_not() {
+        let config = Config::builtin().stories;
+        let bridge = keys(
+            &["alder", "bridg", "close", "crack", "girder"],
+            &["alder river bridge"],
+        );
+        let apart = [("a", &bridge, Some(100)), ("b", &bridge, Some(100 + 30))];
+        assert_eq!(grouped(&apart, &config), vec![vec![0], vec![1]]);
+        let close = [("a", &bridge, Some(100)), ("b", &bridge, Some(101))];
+        assert_eq!(grouped(&close, &config), vec![vec![0, 1]]);
+        let unknown = [("a", &bridge, Some(100)), ("b", &bridge, None)];
+        assert_eq!(grouped(&unknown, &config), vec![vec![0, 1]]);
+    }
+
+    #[test]
+    fn keys_held_by_too_many_articles_propose_no_pairs() {
+        let mut config = Config::builtin().stories;
+        let same = keys(&["alder", "bridg"], &[]);
+        let articles = [("a", &same, None), ("b", &same, None), ("c", &same, None)];
+        assert_eq!(grouped(&articles, &config), vec![vec![0, 1, 2]]);
+        config.max_key_articles = 2;
+        assert_eq!(grouped(&articles, &config), vec![vec![0], vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn a_story_is_named_after_its_smallest_article_key() {
+        let config = Config::builtin().stories;
+        let bridge = keys(
+            &["alder", "bridg", "close", "crack", "girder"],
+            &["alder river bridge"],
+        );
+        let budget = keys(
+            &["kesterfield", "budget", "council", "vote"],
+            &["lena ortiz"],
+        );
+        let articles: Vec<StoryArticle> = [("z/2", &bridge), ("b/1", &budget), ("m/3", &bridge)]
+            .into_iter()
+            .map(|(key, keys)| StoryArticle {
+                key,
+                keys,
+                day: None,
+            })
+            .collect();
+        let stories = group(&articles, &config);
+        let bridge_story = &stories.stories[stories.article_story[0]];
+        assert_eq!(bridge_story.articles, vec![0, 2]);
+        assert_eq!(bridge_story.id, format!("s{:016x}", xxh3_64(b"m/3")));
+        let ids: Vec<&str> = stories.stories.iter().map(|s| s.id.as_str()).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted);
+    }
+
+    #[test]
+    fn input_order_changes_nothing_even_when_similarities_tie() {
+        // b is exactly as similar to a as to c, and a and c share nothing: whichever
+        // pair merges first keeps the third out. Key order decides, not input order.
+        let mut config = Config::builtin().stories;
+        config.min_shared_keys = 1;
+        config.link_threshold = 0.3;
+        let (a, b, c) = (
+            keys(&["p", "q"], &[]),
+            keys(&["q", "r"], &[]),
+            keys(&["r", "s"], &[]),
+        );
+        let inputs = [("a", &a), ("b", &b), ("c", &c)];
+        let named = |order: &[usize]| -> BTreeSet<BTreeSet<&str>> {
+            let articles: Vec<StoryArticle> = order
+                .iter()
+                .map(|&i| StoryArticle {
+                    key: inputs[i].0,
+                    keys: inputs[i].1,
+                    day: None,
+                })
+                .collect();
+            let stories = group(&articles, &config);
+            stories
+                .stories
+                .iter()
+                .map(|s| s.articles.iter().map(|&a| articles[a].key).collect())
+                .collect()
+        };
+        let expected = BTreeSet::from([BTreeSet::from(["a", "b"]), BTreeSet::from(["c"])]);
+        assert_eq!(named(&[0, 1, 2]), expected);
+        assert_eq!(named(&[2, 1, 0]), expected);
+        assert_eq!(named(&[1, 2, 0]), expected);
+    }
+
+    #[test]
+    fn publication_days_are_read_from_iso_dates() {
+        assert_eq!(day_number("1970-01-02"), Some(1));
+        assert_eq!(day_number("2026-03-02T09:15:00Z"), day_number("2026-03-02"));
+        assert_eq!(
+            day_number("2026-03-09")
+                .zip(day_number("2026-03-02"))
+                .map(|(a, b)| a - b),
+            Some(7)
+        );
+        assert_eq!(day_number("March 2, 2026"), None);
+        assert_eq!(day_number(""), None);
+    }
+}

@@ -1,0 +1,573 @@
+//! End-to-end tests of unattended nightly runs: the extraction cache, the `--since` /
+//! `--until` window, the history file, the lock on `--out`, and what a killed run, a
+//! full disk or a concurrent run leave behind.
+
+mod util;
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use credence::report::{HISTORY_FILE, JOURNAL, REPORT_FILES};
+use util::{row, Dir};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/news");
+
+/// Every report file in `out`, with its bytes.
+fn reports(dir: &Dir, out: &str) -> Vec<(String, Vec<u8>)> {
+    REPORT_FILES
+        .iter()
+        .map(|name| {
+            let path = dir.join(out).join(name);
+            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+            (name.to_string(), bytes)
+        })
+        .collect()
+}
+
+fn assert_same_reports(dir: &Dir, a: &str, b: &str) {
+    for ((name, x), (_, y)) in reports(dir, a).iter().zip(reports(dir, b)) {
+        assert!(
+            *x == y,
+            "{name} differs between {a} and {b}:\n--- {a}\n{}\n--- {b}\n{}",
+            String::from_utf8_lossy(x),
+            String::from_utf8_lossy(&y)
+        );
+    }
+}
+
+/// The `(N articles extracted, M reused from the cache)` of a run's summary.
+fn cache_counts(stderr: &str) -> (usize, usize) {
+    let summary = stderr.lines().last().unwrap_or_default();
+    let numbers = |after: &str| -> usize {
+        let at = summary
+            .find(after)
+            .unwrap_or_else(|| panic!("no {after:?} in {summary:?}"));
+        let head = summary[..at].trim_end();
+        let digits = head.rsplit([' ', '(']).next().unwrap();
+        digits.parse().unwrap()
+    };
+    (
+        numbers(" articles extracted"),
+        numbers(" reused from the cache"),
+    )
+}
+
+const NEW_ARTICLE: &str = "\
+Fenwick opens Route 9 detour lanes
+
+Crews in Fenwick opened two extra lanes on the Route 9 crossing on Thursday to carry traffic from the closed Alder River Bridge, the state transportation department said.
+
+The department said the lanes cost $2 million and would stay open until the Alder River Bridge reopens.
+";
+
+#[test]
+fn a_warm_run_extracts_only_new_and_changed_articles_and_matches_a_cold_run() {
+    let dir = Dir::new();
+    util::copy_dir(FIXTURES, dir.join("news"));
+    let first = dir.run(["run", "news", "--out", "warm", "--run-date", "2026-03-11"]);
+    first.assert_code(0);
+    assert_eq!(cache_counts(&first.stderr), (24, 0));
+
+    // Night two: one new article, one corrected.
+    dir.write("news/harbor-times/route-9-detour-lanes.txt", NEW_ARTICLE);
+    let corrected = dir.join("news/valley-post/kesterfield-council-adopts-budget.txt");
+    let text = fs::read_to_string(&corrected).unwrap();
+    fs::write(&corrected, text.replace("Tuesday", "Tuesday evening")).unwrap();
+
+    let second = dir.run(["run", "news", "--out", "warm", "--run-date", "2026-03-12"]);
+    second.assert_code(0);
+    assert_eq!(cache_counts(&second.stderr), (2, 23));
+    let cold = dir.run([
+        "run",
+        "news",
+        "--out",
+        "cold",
+        "--no-cache",
+        "--run-date",
+        "2026-03-12",
+    ]);
+    cold.assert_code(0);
+    assert!(!cold.stderr.contains("cache"), "{}", cold.stderr);
+    assert!(!dir.join("cold/cache").exists());
+    assert_same_reports(&dir, "warm", "cold");
+    util::row(
+        &dir.csv("warm/articles.csv"),
+        "article",
+        "harbor-times/route-9-detour-lanes.txt",
+    );
+
+    // Scoring weights are not part of extraction: all reused, same reports as cold.
+    dir.write(
+        "tuned.toml",
+        "[score]\nhedge_weight = 0.3\nprior_trust = 0.6\n",
+    );
+    let tuned = dir.run(["run", "news", "--out", "warm", "--config", "tuned.toml"]);
+    tuned.assert_code(0);
+    assert_eq!(cache_counts(&tuned.stderr), (0, 25));
+    dir.run([
+        "run",
+        "news",
+        "--out",
+        "tuned-cold",
+        "--no-cache",
+        "--config",
+        "tuned.toml",
+    ])
+    .assert_code(0);
+    assert_same_reports(&dir, "warm", "tuned-cold");
+
+    // A claims setting is: everything is extracted again, under its own key.
+    dir.write("words.toml", "[claims]\nmin_words = 4\n");
+    let words = dir.run(["run", "news", "--out", "warm", "--config", "words.toml"]);
+    words.assert_code(0);
+    assert_eq!(cache_counts(&words.stderr), (25, 0));
+    // ...and going back to the defaults finds the earlier entries still there.
+    let back = dir.run(["run", "news", "--out", "warm"]);
+    assert_eq!(cache_counts(&back.stderr), (0, 25));
+    assert_eq!(util::dir_names(dir.join("warm/cache")).len(), 2);
+}
+
+#[test]
+fn a_cache_outside_out_is_shared_between_output_directories() {
+    let dir = Dir::new();
+    let first = dir.run(["run", FIXTURES, "--out", "a", "--cache", "shared"]);
+    first.assert_code(0);
+    assert_eq!(cache_counts(&first.stderr), (24, 0));
+    let second = dir.run(["run", FIXTURES, "--out", "b", "--cache", "shared"]);
+    assert_eq!(cache_counts(&second.stderr), (0, 24));
+    assert!(!dir.join("a/cache").exists() && !dir.join("b/cache").exists());
+    assert_same_reports(&dir, "a", "b");
+}
+
+fn jsonl(id: &str, outlet: &str, published: Option<&str>, text: &str) -> String {
+    let mut line = serde_json::json!({ "id": id, "outlet": outlet, "text": text });
+    if let Some(published) = published {
+        line["published"] = published.into();
+    }
+    format!("{line}\n")
+}
+
+const BRIDGE: &str = "The Alder River Bridge in Marston was closed on Monday after inspectors \
+                      found cracks in its steel girders, the state transportation department said. \
+                      The repair will cost $48 million, the department said.";
+const BUDGET: &str = "The Kesterfield City Council approved the 2026 budget in a 7-2 vote on \
+                      Tuesday night. Mayor Lena Ortiz signed the $312 million spending plan on \
+                      Wednesday, her office said.";
+
+#[test]
+fn since_and_until_keep_the_window_and_account_for_every_other_article() {
+    let dir = Dir::new();
+    let inside = [
+        jsonl("w-1", "Wire", Some("2026-03-05"), BRIDGE),
+        jsonl("r-1", "Radio", Some("2026-03-08T23:30:00+02:00"), BRIDGE),
+        jsonl(
+            "p-1",
+            "Post",
+            Some("Fri, 6 Mar 2026 09:00:00 +0000"),
+            BUDGET,
+        ),
+        jsonl("w-2", "Wire", Some("2026-03-04"), BUDGET),
+    ];
+    let outside = [
+        jsonl("w-0", "Wire", Some("2026-03-03"), BUDGET),
+        jsonl("r-0", "Radio", Some("2026-03-09"), BRIDGE),
+    ];
+    let undated = [
+        jsonl("p-0", "Post", None, BRIDGE),
+        jsonl("p-9", "Post", Some("last Tuesday"), BRIDGE),
+    ];
+    let feed: String = [
+        &outside[..1],
+        &inside[..2],
+        &undated,
+        &inside[2..],
+        &outside[1..],
+    ]
+    .concat()
+    .concat();
+    dir.write("news/feed.jsonl", &feed);
+    dir.write(
+        "news/ledger/manifest.csv",
+        "file,outlet,published\nold.txt,Ledger,2026-02-27\nnew.txt,Ledger,2026-03-06\n",
+    );
+    dir.write("news/ledger/old.txt", BUDGET);
+    dir.write("news/ledger/new.txt", BRIDGE);
+    let window = ["--since", "2026-03-04", "--until", "2026-03-08"];
+
+    let out = dir.run([&["run", "news", "--out", "out"][..], &window].concat());
+    out.assert_code(1);
+    let summary = out.stderr.lines().last().unwrap();
+    assert!(
+        summary.contains("5 articles (3 more outside --since 2026-03-04 --until 2026-03-08)"),
+        "{summary}"
+    );
+    let inputs = dir.csv("out/inputs.csv");
+    let file = row(&inputs, "path", "news/feed.jsonl");
+    assert_eq!(file["status"], "processed");
+    assert_eq!(file["articles"], "4");
+    assert_eq!(
+        file["reason"],
+        "2 articles published outside --since 2026-03-04 --until 2026-03-08; \
+         2 lines skipped (see rows below)"
+    );
+    let no_date = row(&inputs, "path", "news/feed.jsonl:4");
+    assert_eq!(no_date["status"], "skipped");
+    assert_eq!(
+        no_date["reason"],
+        "no published date, so it cannot be placed in --since 2026-03-04 --until 2026-03-08"
+    );
+    let bad_date = row(&inputs, "path", "news/feed.jsonl:5");
+    assert!(
+        bad_date["reason"].starts_with("published date \"last Tuesday\" is not a date"),
+        "{bad_date:?}"
+    );
+    let old = row(&inputs, "path", "news/ledger/old.txt");
+    assert_eq!(old["status"], "excluded");
+    assert_eq!(
+        old["reason"],
+        "published 2026-02-27, outside --since 2026-03-04 --until 2026-03-08"
+    );
+    assert_eq!(
+        row(&inputs, "path", "news/ledger/new.txt")["status"],
+        "processed"
+    );
+    let mut articles: Vec<String> = dir
+        .csv("out/articles.csv")
+        .iter()
+        .map(|a| a["article"].clone())
+        .collect();
+    articles.sort();
+    assert_eq!(articles, ["ledger/new.txt", "p-1", "r-1", "w-1", "w-2"]);
+
+    // The articles outside the window have no influence: the same scores as a run over
+    // the window's articles alone.
+    dir.write("window/feed.jsonl", inside.concat());
+    dir.write(
+        "window/ledger/manifest.csv",
+        "file,outlet,published\nnew.txt,Ledger,2026-03-06\n",
+    );
+    dir.write("window/ledger/new.txt", BRIDGE);
+    dir.run(["run", "window", "--out", "alone"]).assert_code(0);
+    for name in ["outlets.csv", "claims.csv", "facts.csv", "evidence.csv"] {
+        assert_eq!(
+            fs::read(dir.join("out").join(name)).unwrap(),
+            fs::read(dir.join("alone").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    // A window of nothing but excluded articles is not a failure.
+    dir.run([
+        "run",
+        "news/ledger/old.txt",
+        "--out",
+        "empty",
+        "--since",
+        "2026-03-01",
+    ])
+    .assert_code(0);
+    let backwards = dir.run([
+        "run",
+        "news",
+        "--out",
+        "x",
+        "--since",
+        "2026-03-08",
+        "--until",
+        "2026-03-04",
+    ]);
+    backwards.assert_code(2);
+    assert!(
+        backwards.stderr.contains("is after --until"),
+        "{}",
+        backwards.stderr
+    );
+}
+
+#[test]
+fn every_run_appends_one_row_per_outlet_to_the_history() {
+    let dir = Dir::new();
+    for date in ["2026-03-11", "2026-03-12"] {
+        dir.run([
+            "run",
+            FIXTURES,
+            "--out",
+            "out",
+            "--quiet",
+            "--run-date",
+            date,
+        ])
+        .assert_code(0);
+    }
+    let outlets = dir.csv("out/outlets.csv");
+    let history = dir.csv(Path::new("out").join(HISTORY_FILE));
+    assert_eq!(history.len(), 2 * outlets.len());
+    for (index, record) in history.iter().enumerate() {
+        let date = if index < outlets.len() {
+            "2026-03-11"
+        } else {
+            "2026-03-12"
+        };
+        assert_eq!(record["run_date"], date);
+    }
+    let last = &history[outlets.len()..];
+    for outlet in &outlets {
+        let entry = row(last, "outlet", &outlet["outlet"]);
+        for column in ["score", "score_low", "score_high", "articles", "claims"] {
+            assert_eq!(entry[column], outlet[column], "{column}");
+        }
+    }
+
+    let shown = dir.run(["history", "Daily-Buzz", "--out", "out"]);
+    shown.assert_code(0);
+    let lines: Vec<&str> = shown.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", shown.stdout);
+    assert!(lines[0].starts_with("run_date,outlet,score,"));
+    assert!(lines[1].starts_with("2026-03-11,daily-buzz,"));
+    assert!(lines[2].starts_with("2026-03-12,daily-buzz,"));
+    let unknown = dir.run(["history", "daily buz", "--out", "out"]);
+    unknown.assert_code(2);
+    assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("did you mean `daily-buzz`"),
+        "{}",
+        unknown.stderr
+    );
+
+    // A history someone broke is left alone, with a warning; the run still succeeds.
+    dir.write(
+        Path::new("out").join(HISTORY_FILE),
+        "when,who\n2026-03-10,x\n",
+    );
+    let warned = dir.run(["run", FIXTURES, "--out", "out", "--quiet"]);
+    warned.assert_code(0);
+    assert!(
+        warned
+            .stderr
+            .contains("not appended to (its header lacks the columns run_date, outlet, score)"),
+        "{}",
+        warned.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("out").join(HISTORY_FILE)).unwrap(),
+        "when,who\n2026-03-10,x\n"
+    );
+}
+
+#[test]
+fn a_second_run_on_the_same_out_is_refused_and_a_stale_lock_is_cleared() {
+    let dir = Dir::new();
+    dir.run(["run", FIXTURES, "--out", "out", "--quiet"])
+        .assert_code(0);
+    let before = reports(&dir, "out");
+
+    // Another process holds the lock.
+    let held = fs::File::options()
+        .write(true)
+        .open(dir.join("out/.credence.lock"))
+        .unwrap();
+    held.try_lock().unwrap();
+    fs::write(
+        dir.join("out/.credence.lock"),
+        "pid 4242, started 2026-03-12T02:00:00Z",
+    )
+    .unwrap();
+    let refused = dir.run(["run", FIXTURES, "--out", "out"]);
+    refused.assert_code(2);
+    assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains(
+            "out is in use by another credence run (pid 4242, started 2026-03-12T02:00:00Z)"
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(reports(&dir, "out"), before);
+    drop(held);
+
+    // The holder died without releasing it: the file is still filled in.
+    let after = dir.run(["run", FIXTURES, "--out", "out"]);
+    after.assert_code(0);
+    assert!(
+        after.stderr.contains(
+            "cleared a stale lock in out left by a run that did not finish (pid 4242, started 2026-03-12T02:00:00Z)"
+        ),
+        "{}",
+        after.stderr
+    );
+    assert_eq!(fs::read(dir.join("out/.credence.lock")).unwrap(), b"");
+}
+
+/// Articles enough that a debug build takes a few seconds, so it can be caught and
+/// killed at each stage.
+const BIG: usize = 600;
+
+#[test]
+fn concurrent_runs_on_one_out_one_wins_the_other_exits_2() {
+    let dir = Dir::new();
+    util::synthetic_corpus(&dir, "news", 0, BIG);
+    let mut first = dir
+        .command()
+        .args(["run", "news", "--out", "out", "--quiet"])
+        .spawn();
+    wait_for(|| fs::read(dir.join("out/.credence.lock")).is_ok_and(|b| !b.is_empty()));
+    let second = dir.run(["run", "news", "--out", "out", "--quiet"]);
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first run ended before the second started; make BIG larger"
+    );
+    second.assert_code(2);
+    assert!(
+        second
+            .stderr
+            .contains("in use by another credence run (pid "),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(first.wait().unwrap().code(), Some(0));
+    assert_eq!(dir.csv("out/articles.csv").len(), BIG);
+}
+
+/// Polls `done` every millisecond for up to a minute.
+fn wait_for(mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn cache_entries(dir: &Path) -> usize {
+    let Ok(configs) = fs::read_dir(dir) else {
+        return 0;
+    };
+    configs
+        .flatten()
+        .filter(|c| c.path().is_dir())
+        .flat_map(|c| fs::read_dir(c.path()).unwrap().flatten())
+        .map(|shard| fs::read_dir(shard.path()).map_or(0, |e| e.count()))
+        .sum()
+}
+
+fn staging_exists(out: &Path) -> bool {
+    fs::read_dir(out).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".credence-staging-")
+        })
+    })
+}
+
+#[test]
+fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
+    let dir = Dir::new();
+    util::synthetic_corpus(&dir, "news", 0, BIG);
+    fn night(date: &str) -> [&str; 7] {
+        ["run", "news", "--out", "out", "--quiet", "--run-date", date]
+    }
+    dir.run(night("2026-03-11")).assert_code(0);
+    let last_night = reports(&dir, "out");
+    let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
+    let entries = cache_entries(&dir.join("out/cache"));
+    assert_eq!(entries, BIG);
+
+    // Tonight's new articles; killed while extracting them.
+    util::synthetic_corpus(&dir, "news", BIG, BIG / 2);
+    let mut run = dir.command().args(night("2026-03-12")).spawn();
+    wait_for(|| cache_entries(&dir.join("out/cache")) > entries + 10);
+    run.kill().unwrap();
+    assert_eq!(run.wait().unwrap().code(), None, "killed by a signal");
+    assert_eq!(reports(&dir, "out"), last_night);
+    assert_eq!(
+        fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
+        history
+    );
+
+    // Killed again, this time while the reports are being written.
+    let mut run = dir.command().args(night("2026-03-12")).spawn();
+    wait_for(|| staging_exists(&dir.join("out")) || run.try_wait().unwrap().is_some());
+    run.kill().unwrap();
+    assert_eq!(
+        run.wait().unwrap().code(),
+        None,
+        "the run ended before it could be killed while writing; make BIG larger"
+    );
+    if !dir.join("out").join(JOURNAL).exists() {
+        // Not yet committed: last night's reports, untouched.
+        assert_eq!(reports(&dir, "out"), last_night);
+    }
+
+    // The next run finishes or discards what the killed one left, and succeeds.
+    let next = dir.run(["run", "news", "--out", "out", "--run-date", "2026-03-13"]);
+    next.assert_code(0);
+    assert!(
+        next.stderr.contains("cleared a stale lock"),
+        "{}",
+        next.stderr
+    );
+    assert_eq!(cache_counts(&next.stderr), (0, BIG + BIG / 2));
+    assert!(!staging_exists(&dir.join("out")));
+    assert!(!dir.join("out").join(JOURNAL).exists());
+    dir.run([
+        "run",
+        "news",
+        "--out",
+        "cold",
+        "--quiet",
+        "--no-cache",
+        "--run-date",
+        "2026-03-13",
+    ])
+    .assert_code(0);
+    assert_same_reports(&dir, "out", "cold");
+
+    // Each run's rows are in the history whole, or not at all.
+    let outlets = dir.csv("out/outlets.csv").len();
+    let rows = dir.csv(Path::new("out").join(HISTORY_FILE));
+    for date in ["2026-03-11", "2026-03-12", "2026-03-13"] {
+        let n = rows.iter().filter(|r| r["run_date"] == date).count();
+        assert!(n == 0 || n == outlets, "{n} rows for {date}");
+    }
+    assert!(rows.iter().any(|r| r["run_date"] == "2026-03-13"));
+}
+
+#[test]
+fn a_full_disk_fails_the_run_with_exit_2_and_leaves_the_reports_alone() {
+    let dir = Dir::new();
+    util::copy_dir(FIXTURES, dir.join("news"));
+    dir.run(["run", "news", "--out", "out", "--quiet"])
+        .assert_code(0);
+    let before = reports(&dir, "out");
+    let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
+    dir.write("news/harbor-times/route-9-detour-lanes.txt", NEW_ARTICLE);
+
+    // No file may grow past 16 KiB (claims.csv is ~55 KB): a write fails as on a full
+    // disk. SIGXFSZ is ignored so the write returns EFBIG rather than killing the run.
+    let full = dir
+        .command()
+        .args(["run", "news", "--out", "out", "--quiet"])
+        .run_under_sh("trap '' XFSZ; ulimit -f 32; exec \"$0\" \"$@\"");
+    full.assert_code(2);
+    assert!(
+        full.stderr.contains("credence: error: cannot write")
+            && full.stderr.contains("File too large"),
+        "{}",
+        full.stderr
+    );
+    assert_eq!(reports(&dir, "out"), before);
+    assert_eq!(
+        fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
+        history
+    );
+    assert!(!staging_exists(&dir.join("out")));
+
+    dir.run(["run", "news", "--out", "out", "--quiet"])
+        .assert_code(0);
+    util::row(
+        &dir.csv("out/articles.csv"),
+        "article",
+        "harbor-times/route-9-detour-lanes.txt",
+    );
+}
