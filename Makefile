@@ -8,8 +8,8 @@ CARGO ?= cargo
 OUT ?= reports
 ARGS ?=
 
-.PHONY: build run test test-office test-browser lint fmt bench bench-quick eval-truth eval-cluster peer clean \
-	eval-stance train-stance stance-venv
+.PHONY: build run test test-office test-browser lint fmt bench bench-large bench-run eval-gen eval-truth \
+	eval-cluster peer clean eval-stance train-stance stance-venv
 
 build:
 	$(CARGO) build --release
@@ -83,11 +83,27 @@ lint:
 fmt:
 	$(CARGO) fmt
 
-# Per-stage criterion benchmarks, then a whole run over a generated corpus; results are
-# appended to bench-out/runs.csv so nights can be compared.
+# Per-stage criterion benchmarks, then whole runs over corpora from `credence gen` (10k
+# and 100k articles; bench-large adds 1M, about 4 GB of text), each on all cores and on
+# one thread beside the unicode_words() baseline; rows are appended to
+# bench-out/runs.csv so nights can be compared. `make bench-run ARTICLES=N` runs one size.
 bench:
 	$(CARGO) bench --bench stages
-	bash scripts/bench-run.sh $(or $(ARTICLES),2000)
+	bash scripts/bench-run.sh 10000
+	bash scripts/bench-run.sh 100000
+
+bench-large: bench
+	bash scripts/bench-run.sh 1000000
+
+bench-run:
+	bash scripts/bench-run.sh $(or $(ARTICLES),10000)
+
+# Does credence rank outlets by planted reliability? Spearman rho on a generated
+# corpus of 50,000 articles from 200 outlets (target >= 0.9; about two minutes), and
+# the size distribution of its facts.
+eval-gen: build
+	python3 scripts/eval_gen.py --credence target/release/credence \
+		--articles $(or $(ARTICLES),50000) --outlets 200
 
 clean:
 	$(CARGO) clean

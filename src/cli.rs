@@ -49,6 +49,8 @@ pub enum Command {
     /// Print or validate configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Write a deterministic synthetic corpus with planted truth (benchmarks, evaluation).
+    Gen(GenArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,6 +78,36 @@ pub struct RunArgs {
     /// The date this run's rows get in history/outlets.csv [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     pub run_date: Option<NaiveDate>,
+    /// Print seconds per stage on stderr (also with --quiet), for benchmarks.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    /// Articles to write.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub articles: u64,
+    /// Outlets publishing them.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub outlets: u64,
+    /// Seed; the same seed and counts give the same bytes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for articles/, truth/ and generated.txt; an earlier generated corpus
+    /// there is replaced, anything else is refused.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Keep the corpus already in --out when this version of the generator wrote it
+    /// with the same articles, outlets and seed.
+    #[arg(long)]
+    pub reuse: bool,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// No summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -157,7 +189,8 @@ pub struct CommonArgs {
 impl CommonArgs {
     /// The config, and a worker pool of the requested size.
     fn prepare(&self) -> anyhow::Result<(Config, rayon::ThreadPool)> {
-        Ok((load_config(self.config.as_deref())?, pool(self.threads)?))
+        let config = load_config(self.config.as_deref())?;
+        Ok((config, worker_pool(self.threads)?))
     }
 
     fn excel(&self, config: &Config) -> bool {
@@ -191,6 +224,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
             print_stdout(&reports.explain(&args.target, &config, &config_name)?)?;
             Ok(0)
         }
+        Command::Gen(args) => generate(&args),
         Command::History(args) => {
             settle(&args.out)?;
             let rows = crate::history::outlet_rows(&args.out.join(HISTORY_FILE), &args.outlet)?;
@@ -214,7 +248,8 @@ pub fn execute(cli: Cli) -> anyhow::Result<i32> {
     }
 }
 
-fn pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
+/// A worker pool of `threads` threads, all cores when absent.
+fn worker_pool(threads: Option<u16>) -> anyhow::Result<rayon::ThreadPool> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = threads {
         pool = pool.num_threads(usize::from(threads));
@@ -302,7 +337,22 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         html: args.html,
         run_date: Some(args.run_date.unwrap_or_else(today)),
     };
+    let reports_started = Instant::now();
     let published = crate::report::write_reports(&common.out, &analysis, &options)?;
+    if args.timings {
+        let stages = analysis
+            .timings
+            .iter()
+            .copied()
+            .chain([("report", reports_started.elapsed().as_secs_f64())])
+            .map(|(stage, seconds)| format!("{stage} {seconds:.3}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        eprintln!(
+            "credence: seconds: {stages}, total {:.3}",
+            started.elapsed().as_secs_f64()
+        );
+    }
     for warning in &published.warnings {
         eprintln!("credence: warning: {warning}");
     }
@@ -343,6 +393,42 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
     Ok(if skipped > 0 { 1 } else { 0 })
 }
 
+fn generate(args: &GenArgs) -> anyhow::Result<i32> {
+    let started = Instant::now();
+    let pool = worker_pool(args.threads)?;
+    let params = crate::gen::Params {
+        articles: usize::try_from(args.articles).context("--articles is too large")?,
+        outlets: usize::try_from(args.outlets).context("--outlets is too large")?,
+        seed: args.seed,
+    };
+    let reused = args
+        .reuse
+        .then(|| crate::gen::existing(params, &args.out))
+        .flatten();
+    let verb = if reused.is_some() {
+        "reused"
+    } else {
+        "generated"
+    };
+    let summary = match reused {
+        Some(summary) => summary,
+        None => pool.install(|| crate::gen::write_corpus(params, &args.out))?,
+    };
+    if !args.quiet {
+        eprintln!(
+            "credence: {verb} {} articles ({} bytes) from {} outlets, {} planted facts in {:.2} s; run `credence run {}`, truth in {}",
+            summary.articles,
+            summary.bytes,
+            summary.outlets,
+            summary.facts,
+            started.elapsed().as_secs_f64(),
+            summary.articles_dir.display(),
+            args.out.join("truth").display()
+        );
+    }
+    Ok(0)
+}
+
 /// Skipped rows named one per line up to this many; the rest are counted.
 const SKIPPED_ROWS_SHOWN: usize = 10;
 
@@ -367,7 +453,7 @@ fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
     use crate::stance::{self, pairs};
     let started = Instant::now();
     let config = load_config(args.config.as_deref())?;
-    let pool = pool(args.threads)?;
+    let pool = worker_pool(args.threads)?;
     let input = pairs::read_pairs(&args.pairs)?;
     let texts: Vec<(&str, &str)> = input
         .rows

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod explain;
 pub mod facts;
+pub mod gen;
 pub mod history;
 pub mod html;
 pub mod ingest;
@@ -34,6 +35,7 @@ pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -76,6 +78,8 @@ pub struct Analysis {
     /// Coverage of the outlet score interval (`score.interval`).
     pub interval: f64,
     pub config_hash: u64,
+    /// Wall-clock seconds per stage, in pipeline order, for `credence run --timings`.
+    pub timings: Vec<(&'static str, f64)>,
     /// Articles left out as published outside the `--since`/`--until` window.
     pub excluded_articles: usize,
     /// What the extraction cache gave, when there was one. Not in any report: a warm
@@ -436,9 +440,17 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str| {
+        timings.push((stage, clock.elapsed().as_secs_f64()));
+        clock = Instant::now();
+    };
     let mut ingested = ingest::ingest(paths, &config.input, window)?;
+    lap("ingest");
     let extraction = extract(ingested.articles, config, cache, progress);
     note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
+    lap("extract");
 
     let bar = progress.stage("agreement", 1);
     let story_articles = extraction.story_articles();
@@ -449,6 +461,7 @@ pub fn analyze(
     );
     drop(story_articles);
     bar.finish_and_clear();
+    lap("agreement");
 
     let bar = progress.stage("score", 1);
     let Extraction {
@@ -468,6 +481,7 @@ pub fn analyze(
         &config.score,
     );
     bar.finish_and_clear();
+    lap("score");
 
     Ok(Analysis {
         inputs: ingested.inputs,
@@ -480,6 +494,7 @@ pub fn analyze(
         corroborated_threshold: config.score.corroborated_threshold,
         interval: config.score.interval,
         config_hash: config.hash,
+        timings,
         excluded_articles: ingested.excluded_articles,
         cache: cache.map(ExtractionCache::stats),
     })

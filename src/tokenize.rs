@@ -7,7 +7,9 @@
 //! alphanumerics ("S-400", "F-35", "7-2") are re-joined into one token.
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+use unicode_normalization::{
+    char::is_combining_mark, is_nfkc_quick, IsNormalized, UnicodeNormalization,
+};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::config::Config;
@@ -98,7 +100,9 @@ impl<'c> Tokenizer<'c> {
     }
 
     pub fn tokenize(&self, raw: &str) -> Doc {
-        let text: String = if raw.is_ascii() {
+        // Most news text is already in NFKC; the quick check says so without the
+        // decompose-recompose round trip.
+        let text: String = if raw.is_ascii() || is_nfkc_quick(raw.chars()) == IsNormalized::Yes {
             raw.to_string()
         } else {
             raw.nfkc().collect()
@@ -225,23 +229,33 @@ fn joins_with_hyphen(left: &str, right: &str) -> bool {
 }
 
 fn shape(word: &str) -> Shape {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let digits = word.chars().filter(|c| c.is_numeric()).count();
+    // One pass, with byte tests for ASCII words, which are almost all of them.
+    let (mut letters, mut digits, mut upper) = (0usize, 0usize, 0usize);
+    let first_upper = if word.is_ascii() {
+        for b in word.bytes() {
+            letters += usize::from(b.is_ascii_alphabetic());
+            digits += usize::from(b.is_ascii_digit());
+            upper += usize::from(b.is_ascii_uppercase());
+        }
+        word.as_bytes().first().is_some_and(u8::is_ascii_uppercase)
+    } else {
+        for c in word.chars() {
+            let alphabetic = c.is_alphabetic();
+            letters += usize::from(alphabetic);
+            digits += usize::from(c.is_numeric());
+            upper += usize::from(alphabetic && c.is_uppercase());
+        }
+        word.chars().next().is_some_and(char::is_uppercase)
+    };
     if digits > 0 && letters > 0 {
         return Shape::Alphanumeric;
     }
     if letters == 0 {
         return Shape::Numeric;
     }
-    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
     if !first_upper {
         Shape::Lower
-    } else if letters >= 2
-        && word
-            .chars()
-            .filter(|c| c.is_alphabetic())
-            .all(char::is_uppercase)
-    {
+    } else if letters >= 2 && upper == letters {
         Shape::AllCaps
     } else {
         Shape::Capitalized
@@ -253,31 +267,38 @@ fn shape(word: &str) -> Shape {
 /// since no Unicode normalisation form removes their marks.
 pub fn fold(word: &str) -> String {
     let mut folded = String::with_capacity(word.len());
+    fold_into(word, &mut folded);
+    folded
+}
+
+/// `fold(word)` appended to `out`, without allocating for it.
+pub fn fold_into(word: &str, out: &mut String) {
+    let start = out.len();
     if word.is_ascii() {
-        folded.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
     } else {
         for c in word.nfd().filter(|c| !is_combining_mark(*c)) {
             match c {
-                '’' | '‘' | 'ʼ' => folded.push('\''),
-                'ı' => folded.push('i'),
-                'ø' | 'Ø' => folded.push('o'),
-                'ł' | 'Ł' => folded.push('l'),
-                'đ' | 'Đ' => folded.push('d'),
-                'ß' => folded.push_str("ss"),
-                'æ' | 'Æ' => folded.push_str("ae"),
-                'œ' | 'Œ' => folded.push_str("oe"),
-                'þ' | 'Þ' => folded.push_str("th"),
-                _ => folded.extend(c.to_lowercase()),
+                '’' | '‘' | 'ʼ' => out.push('\''),
+                'ı' => out.push('i'),
+                'ø' | 'Ø' => out.push('o'),
+                'ł' | 'Ł' => out.push('l'),
+                'đ' | 'Đ' => out.push('d'),
+                'ß' => out.push_str("ss"),
+                'æ' | 'Æ' => out.push_str("ae"),
+                'œ' | 'Œ' => out.push_str("oe"),
+                'þ' | 'Þ' => out.push_str("th"),
+                _ => out.extend(c.to_lowercase()),
             }
         }
     }
     for suffix in ["'s", "'"] {
+        let folded = &out[start..];
         if folded.len() > suffix.len() + 1 && folded.ends_with(suffix) {
-            folded.truncate(folded.len() - suffix.len());
+            out.truncate(out.len() - suffix.len());
             break;
         }
     }
-    folded
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! function of one article and the config, so its output can be cached per article.
 
 mod cues;
+mod furniture;
 mod story_keys;
 mod values;
 
@@ -15,10 +16,11 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::config::{Config, FurniturePattern};
+use crate::config::Config;
 use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
 pub use cues::CueKind;
 use cues::{CueMatcher, CueSpan};
+use furniture::FurnitureMatcher;
 pub use story_keys::StoryKeys;
 pub use values::{Comparison, Value, ValueKind};
 
@@ -85,6 +87,7 @@ pub struct ArticleClaims {
 pub struct ClaimExtractor<'c> {
     tokenizer: Tokenizer<'c>,
     cues: CueMatcher,
+    furniture: FurnitureMatcher,
 }
 
 /// Shingles are sampled by hash value (one in `SHINGLE_SAMPLE`): identical passages
@@ -101,6 +104,7 @@ impl<'c> ClaimExtractor<'c> {
         ClaimExtractor {
             tokenizer: Tokenizer::new(config),
             cues: CueMatcher::new(&config.lexicons),
+            furniture: FurnitureMatcher::new(&config.lexicons.furniture),
         }
     }
 
@@ -135,10 +139,11 @@ impl<'c> ClaimExtractor<'c> {
         doc: &Doc,
     ) -> ArticleClaims {
         let mut out = ArticleClaims::default();
+        let mut scratch = String::new();
         let furniture_lines: Vec<bool> = doc
             .lines
             .iter()
-            .map(|&(s, e)| self.is_furniture_line(&doc.text[s..e]))
+            .map(|&(s, e)| self.furniture.is_furniture(&doc.text[s..e], &mut scratch))
             .collect();
         let line_hashes: Vec<u64> = doc
             .lines
@@ -214,25 +219,6 @@ impl<'c> ClaimExtractor<'c> {
         }
         out.dropped_uncheckable = prose_sentences - sentences_with_claims.len();
         out
-    }
-
-    fn is_furniture_line(&self, line: &str) -> bool {
-        let folded_words: Vec<String> = line.split_whitespace().map(fold).collect();
-        let folded_line = folded_words.join(" ");
-        let patterns = &self.tokenizer.config().lexicons.furniture;
-        let matched = patterns.iter().any(|pattern| match pattern {
-            FurniturePattern::Prefix(p) => folded_line.starts_with(p.as_str()),
-            FurniturePattern::Suffix(p) => folded_line.ends_with(p.as_str()),
-            FurniturePattern::Contains(p) => contains_words(&folded_line, p),
-        });
-        // A line closing on a credit in parentheses with a slash is a photo caption:
-        // "... on Monday. (Harbor Times/J. Reyes)".
-        let credit = line
-            .trim_end()
-            .strip_suffix(')')
-            .and_then(|rest| rest.rsplit_once('('))
-            .is_some_and(|(_, credit)| credit.contains('/') && credit.len() < 60);
-        matched || credit
     }
 
     fn article_shingles(&self, doc: &Doc) -> Vec<u64> {
@@ -790,20 +776,6 @@ pub fn capitalized_inside_sentences(doc: &Doc) -> HashSet<String> {
         .filter(|t| t.shape == Shape::Capitalized)
         .map(|t| t.folded.clone())
         .collect()
-}
-
-fn contains_words(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(at, _)| {
-        let before_ok = haystack[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = haystack[at + needle.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        before_ok && after_ok
-    })
 }
 
 /// Order-sensitive combination of word hashes into one shingle hash. Written by hand
