@@ -164,11 +164,22 @@ pub struct Series {
     pub skipped_rows: usize,
 }
 
-pub fn load(path: &Path) -> History {
+/// The history file's bytes, `None` when no run has written it yet, or why it cannot
+/// be read.
+pub fn read(path: &Path) -> Result<Option<Vec<u8>>, String> {
     match std::fs::read(path) {
-        Ok(bytes) => parse(&bytes),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => History::Absent,
-        Err(err) => History::Unreadable(format!("cannot read {}: {err}", path.display())),
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(format!("cannot read {}: {err}", path.display())),
+    }
+}
+
+/// The history as `read` found it.
+pub fn load(read: &Result<Option<Vec<u8>>, String>) -> History {
+    match read {
+        Ok(Some(bytes)) => parse(bytes),
+        Ok(None) => History::Absent,
+        Err(reason) => History::Unreadable(reason.clone()),
     }
 }
 
@@ -335,6 +346,9 @@ mod tests {
             History::Unreadable(reason) if reason.contains("run_date")
         ));
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(load(&dir.path().join("outlets.csv")), History::Absent);
+        assert_eq!(
+            load(&read(&dir.path().join("outlets.csv"))),
+            History::Absent
+        );
     }
 }

@@ -70,8 +70,24 @@ pub fn write_reports(
     let rows = ReportRows::build(analysis, &supports, &summaries);
     let bom = options.excel;
     let mut warnings = Vec::new();
+    // Read once: the appended history and the HTML page's charts both start from it.
+    let history_path = dir.join(HISTORY_FILE);
+    let previous_history = crate::history::read(&history_path);
     let history = options.run_date.and_then(|date| {
-        match history_with_run(dir, analysis, &summaries, date, bom) {
+        let appended = previous_history
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|existing| {
+                history_with_run(
+                    &history_path,
+                    existing.as_deref(),
+                    analysis,
+                    &summaries,
+                    date,
+                    bom,
+                )
+            });
+        match appended {
             Ok(bytes) => Some(bytes),
             Err(reason) => {
                 warnings.push(reason);
@@ -80,30 +96,12 @@ pub fn write_reports(
         }
     });
     let mut files: Vec<StagedFile> = vec![
-        (
-            "outlets.csv",
-            Box::new(|path| write_csv(path, &rows.outlets, bom)),
-        ),
-        (
-            "claims.csv",
-            Box::new(|path| write_csv(path, &rows.claims, bom)),
-        ),
-        (
-            "facts.csv",
-            Box::new(|path| write_csv(path, &rows.facts, bom)),
-        ),
-        (
-            "evidence.csv",
-            Box::new(|path| write_csv(path, &rows.evidence, bom)),
-        ),
-        (
-            "articles.csv",
-            Box::new(|path| write_csv(path, &rows.articles, bom)),
-        ),
-        (
-            "inputs.csv",
-            Box::new(|path| write_csv(path, &rows.inputs, bom)),
-        ),
+        staged_csv("outlets.csv", &rows.outlets, bom),
+        staged_csv("claims.csv", &rows.claims, bom),
+        staged_csv("facts.csv", &rows.facts, bom),
+        staged_csv("evidence.csv", &rows.evidence, bom),
+        staged_csv("articles.csv", &rows.articles, bom),
+        staged_csv("inputs.csv", &rows.inputs, bom),
     ];
     if options.html {
         files.push((
@@ -111,7 +109,7 @@ pub fn write_reports(
             Box::new(|path| {
                 // The history as it stood before this run: the page depends on the
                 // run's inputs only, never on the clock that dates the run.
-                let history = crate::history::load(&dir.join(HISTORY_FILE));
+                let history = crate::history::load(&previous_history);
                 let page = crate::html::render(analysis, &supports, &summaries, &history);
                 write_file(path, page.as_bytes())
             }),
@@ -126,18 +124,13 @@ pub fn write_reports(
 
 /// The history file with a row per outlet of this run appended, or why it cannot be.
 fn history_with_run(
-    dir: &Path,
+    path: &Path,
+    existing: Option<&[u8]>,
     analysis: &Analysis,
     summaries: &[OutletSummary],
     run_date: chrono::NaiveDate,
     bom: bool,
 ) -> Result<Vec<u8>, String> {
-    let path = dir.join(HISTORY_FILE);
-    let existing = match fs::read(&path) {
-        Ok(bytes) => Some(bytes),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-        Err(err) => return Err(format!("cannot read {}: {err}", path.display())),
-    };
     let date = run_date.format("%Y-%m-%d").to_string();
     // Sorted by outlet name, so the rows of a run are in the same order every night.
     let mut by_name: Vec<&OutletSummary> = summaries.iter().collect();
@@ -159,7 +152,7 @@ fn history_with_run(
             ]
         })
         .collect();
-    crate::history::appended(existing.as_deref(), &rows, bom).map_err(|reason| {
+    crate::history::appended(existing, &rows, bom).map_err(|reason| {
         format!(
             "{} not appended to ({reason}); this run's scores are not in it",
             path.display()
@@ -170,6 +163,11 @@ fn history_with_run(
 /// A file to publish: its path relative to the output directory, and how to write it
 /// to a path.
 pub type StagedFile<'a> = (&'a str, Box<dyn Fn(&Path) -> anyhow::Result<()> + 'a>);
+
+/// A CSV report of `rows`, staged for `write_atomically`.
+pub fn staged_csv<'a, T: Serialize>(name: &'a str, rows: &'a [T], bom: bool) -> StagedFile<'a> {
+    (name, Box::new(move |path| write_csv(path, rows, bom)))
+}
 
 /// Prefix of the directories reports are staged in, inside the output directory.
 const STAGING_PREFIX: &str = ".credence-staging-";

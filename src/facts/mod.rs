@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::report::{
-    cell, fixed, fixed_into, safe_cell, write_atomically, write_csv, write_records, StagedFile,
+    cell, fixed, fixed_into, safe_cell, staged_csv, write_atomically, write_records, StagedFile,
 };
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use value::{Kind, Parsed, ValueRules};
@@ -477,10 +477,7 @@ pub fn write_fact_reports(
             "values.csv",
             Box::new(|path| write_records(path, bom, |writer| write_values(writer, scored))),
         ),
-        (
-            "sources.csv",
-            Box::new(|path| write_csv(path, &sources, bom)),
-        ),
+        staged_csv("sources.csv", &sources, bom),
     ];
     write_atomically(dir, &files)
 }
