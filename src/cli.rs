@@ -140,12 +140,8 @@ pub struct StanceArgs {
     /// Write the CSV here (atomically) instead of to standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Config file (TOML); the built-in defaults when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Worker threads; all cores when absent.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub setup: Setup,
     /// No summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -172,12 +168,8 @@ pub struct CommonArgs {
     /// Directory the reports are written to.
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
-    /// Config file (TOML); the built-in defaults when absent.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Worker threads; all cores when absent.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub setup: Setup,
     /// No progress bars and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -186,13 +178,26 @@ pub struct CommonArgs {
     pub excel: bool,
 }
 
-impl CommonArgs {
+/// The config and the worker pool of every command that analyses text or facts.
+#[derive(Debug, clap::Args)]
+pub struct Setup {
+    /// Config file (TOML); the built-in defaults when absent.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Worker threads; all cores when absent.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+impl Setup {
     /// The config, and a worker pool of the requested size.
     fn prepare(&self) -> anyhow::Result<(Config, rayon::ThreadPool)> {
         let config = load_config(self.config.as_deref())?;
         Ok((config, worker_pool(self.threads)?))
     }
+}
 
+impl CommonArgs {
     fn excel(&self, config: &Config) -> bool {
         self.excel || config.report.excel
     }
@@ -301,7 +306,7 @@ fn today() -> NaiveDate {
 fn run(args: &RunArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let common = &args.common;
-    let (config, pool) = common.prepare()?;
+    let (config, pool) = common.setup.prepare()?;
     let window = Window {
         since: args.since,
         until: args.until,
@@ -452,8 +457,7 @@ fn report_skipped(path: &Path, skipped: &[crate::facts::SkippedRow]) {
 fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
     use crate::stance::{self, pairs};
     let started = Instant::now();
-    let config = load_config(args.config.as_deref())?;
-    let pool = worker_pool(args.threads)?;
+    let (config, pool) = args.setup.prepare()?;
     let input = pairs::read_pairs(&args.pairs)?;
     let texts: Vec<(&str, &str)> = input
         .rows
@@ -516,7 +520,7 @@ fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
 fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
     let common = &args.common;
-    let (config, pool) = common.prepare()?;
+    let (config, pool) = common.setup.prepare()?;
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
     let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
     let _lock = lock_out(&common.out)?;
