@@ -15,11 +15,12 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
-import time
 from collections import Counter, defaultdict
 from math import comb
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from credence_run import run_timed, uncell  # noqa: E402
 
 
 def opaque(*parts):
@@ -79,11 +80,6 @@ def basil(shared):
 DATASETS = {"allsides": allsides, "basil": basil}
 
 
-def uncell(text):
-    """Undo the report's formula neutralising (a leading ' before = + - @)."""
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
-
-
 def run_credence(binary, config, articles, work, with_dates):
     os.makedirs(work, exist_ok=True)
     inputs = os.path.join(work, "articles.jsonl")
@@ -95,13 +91,7 @@ def run_credence(binary, config, articles, work, with_dates):
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     out = os.path.join(work, "reports")
     command = [binary, "run", inputs, "--out", out, "--quiet"]
-    if config:
-        command += ["--config", config]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        sys.exit(f"credence failed on {inputs}:\n{done.stderr}")
+    seconds = run_timed(command, config, inputs)
     predicted = {}
     with open(os.path.join(out, "articles.csv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):

@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [HERE, os.path.dirname(HERE)]
 import rules  # noqa: E402
+from credence_run import run_timed, uncell  # noqa: E402
 
 # Variants run with --ablations: what each part of the engine is worth.
 ABLATIONS = {
@@ -38,20 +39,9 @@ def prepare_inputs(shared, work):
     }
 
 
-def uncell(text):
-    """Undo the report's formula neutralising (a leading ' before = + - @)."""
-    return text[1:] if text[:2] in ("'=", "'+", "'-", "'@") else text
-
-
 def run_credence(binary, config, facts, out):
     command = [binary, "score", "--facts", facts, "--out", out, "--quiet"]
-    if config:
-        command += ["--config", config]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        sys.exit(f"credence failed on {facts}:\n{done.stderr}")
+    seconds = run_timed(command, config, facts)
     truths = {}
     with open(os.path.join(out, "truths.csv"), encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
