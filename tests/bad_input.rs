@@ -309,8 +309,8 @@ fn unknown_config_key_is_one_line_naming_file_line_table_and_key() {
     let check = dir.run(["config", "check", "bad.toml"]);
     check.assert_code(2);
     assert_one_line(&check.stderr);
-    assert!(check.stderr.contains("hedge_wieght"), "{}", check.stderr);
-    assert!(check.stderr.contains("bad.toml"), "{}", check.stderr);
+    check.assert_stderr_has("hedge_wieght");
+    check.assert_stderr_has("bad.toml");
     assert!(!check.stdout.contains("ok"), "{}", check.stdout);
 }
 
@@ -335,11 +335,7 @@ fn out_of_range_weight_names_key_value_and_range() {
 
     let check = dir.run(["config", "check", "bad.toml"]);
     check.assert_code(2);
-    assert!(
-        check.stderr.contains("score.hedge_weight"),
-        "{}",
-        check.stderr
-    );
+    check.assert_stderr_has("score.hedge_weight");
 }
 
 // 8
@@ -354,7 +350,7 @@ fn unwritable_out_is_a_one_line_error_not_a_panic() {
     out.assert_code(2);
     assert_one_line(&out.stderr);
     assert!(out.stderr.starts_with("credence: error:"), "{}", out.stderr);
-    assert!(out.stderr.contains("blocker/reports"), "{}", out.stderr);
+    out.assert_stderr_has("blocker/reports");
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     assert_eq!(
         fs::read_to_string(dir.join("blocker")).unwrap(),
@@ -399,7 +395,7 @@ fn nonexistent_input_path_is_an_error_naming_it() {
     out.assert_code(2);
     assert_one_line(&out.stderr);
     assert!(out.stderr.starts_with("credence: error:"), "{}", out.stderr);
-    assert!(out.stderr.contains("no-such-feed.jsonl"), "{}", out.stderr);
+    out.assert_stderr_has("no-such-feed.jsonl");
     assert_no_reports(&dir, "out");
 }
 

@@ -64,11 +64,7 @@ fn a_relisted_book_counts_once_and_not_available_is_no_statement() {
     let dir = Dir::new();
     let output = score(&dir, &fixture("bookshops.csv"), &[]);
     output.assert_code(0);
-    assert!(
-        output.stderr.contains("1 without a value"),
-        "{}",
-        output.stderr
-    );
+    output.assert_stderr_has("1 without a value");
     let sources = read_csv(dir.join("out/sources.csv"));
     let lantern = row(&sources, "source", "Lantern & Quill");
     // Two rows for one book with one value, and a "Not Available": one statement.
@@ -127,7 +123,7 @@ fn a_header_without_a_value_column_is_an_error_naming_it() {
     let facts = dir.write("facts.csv", "source,object,answer\na,b,c\n");
     let output = score(&dir, facts.to_str().unwrap(), &[]);
     output.assert_code(2);
-    assert!(output.stderr.contains("`value`"), "{}", output.stderr);
+    output.assert_stderr_has("`value`");
     assert!(!dir.join("out/truths.csv").exists());
 }
 
@@ -141,7 +137,7 @@ fn the_delimiter_comes_from_the_extension_or_the_flag() {
     let facts = facts.to_str().unwrap();
     let output = score(&dir, facts, &[]);
     output.assert_code(2);
-    assert!(output.stderr.contains("--delimiter"), "{}", output.stderr);
+    output.assert_stderr_has("--delimiter");
     score(&dir, facts, &["--delimiter", ";"]).assert_code(0);
     let truths = read_csv(dir.join("out/truths.csv"));
     assert_eq!(row(&truths, "object", "sky")["value"], "blue");

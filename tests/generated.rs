@@ -57,11 +57,7 @@ fn gen_refuses_a_directory_it_did_not_write() {
     dir.write("mine/notes.txt", "keep me");
     let out = dir.run(["gen", "--articles", "5", "--out", "mine"]);
     out.assert_code(2);
-    assert!(
-        out.stderr.contains("not a generated corpus"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("not a generated corpus");
     assert_eq!(
         fs::read_to_string(dir.join("mine/notes.txt")).unwrap(),
         "keep me"

@@ -278,11 +278,7 @@ fn since_and_until_keep_the_window_and_account_for_every_other_article() {
         "2026-03-04",
     ]);
     backwards.assert_code(2);
-    assert!(
-        backwards.stderr.contains("is after --until"),
-        "{}",
-        backwards.stderr
-    );
+    backwards.assert_stderr_has("is after --until");
 }
 
 #[test]
@@ -329,11 +325,7 @@ fn every_run_appends_one_row_per_outlet_to_the_history() {
     let unknown = dir.run(["history", "daily buz", "--out", "out"]);
     unknown.assert_code(2);
     assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
-    assert!(
-        unknown.stderr.contains("did you mean `daily-buzz`"),
-        "{}",
-        unknown.stderr
-    );
+    unknown.assert_stderr_has("did you mean `daily-buzz`");
 
     // A history someone broke is left alone, with a warning; the run still succeeds.
     dir.write(
@@ -376,12 +368,8 @@ fn a_second_run_on_the_same_out_is_refused_and_a_stale_lock_is_cleared() {
     let refused = dir.run(["run", FIXTURES, "--out", "out"]);
     refused.assert_code(2);
     assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
-    assert!(
-        refused.stderr.contains(
-            "out is in use by another credence run (pid 4242, started 2026-03-12T02:00:00Z)"
-        ),
-        "{}",
-        refused.stderr
+    refused.assert_stderr_has(
+        "out is in use by another credence run (pid 4242, started 2026-03-12T02:00:00Z)",
     );
     assert_eq!(reports(&dir, "out"), before);
     drop(held);
@@ -389,13 +377,7 @@ fn a_second_run_on_the_same_out_is_refused_and_a_stale_lock_is_cleared() {
     // The holder died without releasing it: the file is still filled in.
     let after = dir.run(["run", FIXTURES, "--out", "out"]);
     after.assert_code(0);
-    assert!(
-        after.stderr.contains(
-            "cleared a stale lock in out left by a run that did not finish (pid 4242, started 2026-03-12T02:00:00Z)"
-        ),
-        "{}",
-        after.stderr
-    );
+    after.assert_stderr_has("cleared a stale lock in out left by a run that did not finish (pid 4242, started 2026-03-12T02:00:00Z)");
     assert_eq!(fs::read(dir.join("out/.credence.lock")).unwrap(), b"");
 }
 
@@ -502,11 +484,7 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
     // The next run finishes or discards what the killed one left, and succeeds.
     let next = dir.run(["run", "news", "--out", "out", "--run-date", "2026-03-13"]);
     next.assert_code(0);
-    assert!(
-        next.stderr.contains("cleared a stale lock"),
-        "{}",
-        next.stderr
-    );
+    next.assert_stderr_has("cleared a stale lock");
     assert_eq!(cache_counts(&next.stderr), (0, BIG + BIG / 2));
     assert!(!staging_exists(&dir.join("out")));
     assert!(!dir.join("out").join(JOURNAL).exists());

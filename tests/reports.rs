@@ -409,27 +409,23 @@ fn explain_unknown_target_fails_with_suggestions() {
     let out = dir.run(["explain", "dailybuz"]);
     out.assert_code(2);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
-    assert!(out.stderr.contains("`dailybuz`"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("did you mean `daily-buzz`"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("`dailybuz`");
+    out.assert_stderr_has("did you mean `daily-buzz`");
     assert!(out.stdout.is_empty());
 
     let claim_id = dir.csv("reports/claims.csv")[0]["claim_id"].clone();
     let typo = format!("{}0", &claim_id[..claim_id.len() - 1]);
     let out = dir.run(["explain", &typo]);
     out.assert_code(2);
-    assert!(out.stderr.contains(&claim_id), "{}", out.stderr);
+    out.assert_stderr_has(&claim_id);
 
     let out = dir.run(["explain", "zzzz"]);
     out.assert_code(2);
-    assert!(out.stderr.contains("outlets are: "), "{}", out.stderr);
+    out.assert_stderr_has("outlets are: ");
 
     let out = dir.run(["explain", "daily-buzz", "--out", "nowhere"]);
     out.assert_code(2);
-    assert!(out.stderr.contains("nowhere"), "{}", out.stderr);
+    out.assert_stderr_has("nowhere");
 }
 
 #[test]

@@ -75,11 +75,7 @@ fn bad_rows_are_skipped_by_line_and_the_rest_written() {
         "{}",
         out.stderr
     );
-    assert!(
-        out.stderr.contains("pairs.csv:4: empty claim or text"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("pairs.csv:4: empty claim or text");
     assert_eq!(dir.csv("s.csv").len(), 2);
 }
 
@@ -103,11 +99,7 @@ fn a_header_without_text_or_with_a_stance_column_is_an_error() {
     );
     let out = dir.run(["stance", "labelled.csv"]);
     out.assert_code(2);
-    assert!(
-        out.stderr.contains("already has a `stance` column"),
-        "{}",
-        out.stderr
-    );
+    out.assert_stderr_has("already has a `stance` column");
 }
 
 #[test]
@@ -120,11 +112,7 @@ fn a_model_for_other_features_is_refused_naming_the_key() {
     dir.write("c.toml", "[stance]\nmodel = \"model.toml\"\n");
     let out = dir.run(["stance", PAIRS, "--config", "c.toml"]);
     out.assert_code(2);
-    assert!(
-        out.stderr.contains(
-            "c.toml: key `stance.model`: stance model model.toml: its features do not match"
-        ),
-        "{}",
-        out.stderr
+    out.assert_stderr_has(
+        "c.toml: key `stance.model`: stance model model.toml: its features do not match",
     );
 }

@@ -170,6 +170,16 @@ impl Output {
         );
         self
     }
+
+    /// Asserts that stderr mentions `needle`, showing stderr on failure.
+    pub fn assert_stderr_has(&self, needle: &str) -> &Output {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
 }
 
 /// The names in a directory, sorted.
