@@ -67,7 +67,7 @@ pub fn write_reports(
     // Claims, outlets and the HTML report all need every claim's support.
     let supports = analysis.supports();
     let summaries = analysis.outlet_summaries(&supports);
-    let rows = ReportRows::build(analysis, &supports, &summaries);
+    let rows = ReportRows::build(analysis, &summaries);
     let bom = options.excel;
     let mut warnings = Vec::new();
     // Read once: the appended history and the HTML page's charts both start from it.
@@ -97,9 +97,17 @@ pub fn write_reports(
     });
     let mut files: Vec<StagedFile> = vec![
         staged_csv("outlets.csv", &rows.outlets, bom),
-        staged_csv("claims.csv", &rows.claims, bom),
+        staged_rows("claims.csv", bom, || {
+            claim_order(analysis)
+                .into_iter()
+                .map(|index| claim_row(analysis, &supports, index))
+        }),
         staged_csv("facts.csv", &rows.facts, bom),
-        staged_csv("evidence.csv", &rows.evidence, bom),
+        staged_rows("evidence.csv", bom, || {
+            evidence_order(analysis)
+                .into_iter()
+                .map(|(from, to, edge)| evidence_row(analysis, from, to, edge))
+        }),
         staged_csv("articles.csv", &rows.articles, bom),
         staged_csv("inputs.csv", &rows.inputs, bom),
     ];
@@ -166,7 +174,25 @@ pub type StagedFile<'a> = (&'a str, Box<dyn Fn(&Path) -> anyhow::Result<()> + 'a
 
 /// A CSV report of `rows`, staged for `write_atomically`.
 pub fn staged_csv<'a, T: Serialize>(name: &'a str, rows: &'a [T], bom: bool) -> StagedFile<'a> {
-    (name, Box::new(move |path| write_csv(path, rows, bom)))
+    staged_rows(name, bom, move || rows.iter())
+}
+
+/// A CSV report whose rows `rows` makes one at a time as the file is written. The
+/// largest reports (a row per claim, two per evidence edge) are never held whole: at
+/// a hundred thousand articles their owned rows were the run's peak memory.
+pub fn staged_rows<'a, I>(name: &'a str, bom: bool, rows: impl Fn() -> I + 'a) -> StagedFile<'a>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    (
+        name,
+        Box::new(move |path| {
+            write_records(path, bom, |writer| {
+                rows().try_for_each(|row| writer.serialize(row))
+            })
+        }),
+    )
 }
 
 /// Prefix of the directories reports are staged in, inside the output directory.
@@ -476,22 +502,22 @@ struct OutletRow {
 }
 
 #[derive(Serialize)]
-struct ClaimRow {
-    claim_id: String,
-    fact_id: String,
-    story_id: String,
+struct ClaimRow<'a> {
+    claim_id: &'a str,
+    fact_id: &'a str,
+    story_id: &'a str,
     value_group: usize,
-    outlet: String,
-    article: String,
-    sentence: String,
+    outlet: Cow<'a, str>,
+    article: Cow<'a, str>,
+    sentence: Cow<'a, str>,
     score: String,
     supporting_outlets: String,
     contradicting_outlets: String,
     independent_support: usize,
-    voice: String,
+    voice: Cow<'a, str>,
     entities: String,
-    hedge: String,
-    attribution: String,
+    hedge: Cow<'a, str>,
+    attribution: Cow<'a, str>,
     polarity: &'static str,
     values: String,
     weight: String,
@@ -511,9 +537,9 @@ struct FactRow {
 }
 
 #[derive(Serialize)]
-struct EvidenceRow {
-    claim_id: String,
-    other_claim_id: String,
+struct EvidenceRow<'a> {
+    claim_id: &'a str,
+    other_claim_id: &'a str,
     relation: &'static str,
     similarity: String,
 }
@@ -540,30 +566,27 @@ struct InputRow {
     claims: usize,
 }
 
+/// The smaller reports, built whole because they are sorted on their own cells.
 struct ReportRows {
     outlets: Vec<OutletRow>,
-    claims: Vec<ClaimRow>,
     facts: Vec<FactRow>,
-    evidence: Vec<EvidenceRow>,
     articles: Vec<ArticleRow>,
     inputs: Vec<InputRow>,
 }
 
 impl ReportRows {
-    fn build(analysis: &Analysis, supports: &[Support], summaries: &[OutletSummary]) -> ReportRows {
+    fn build(analysis: &Analysis, summaries: &[OutletSummary]) -> ReportRows {
         ReportRows {
-            claims: claim_rows(analysis, supports),
             outlets: outlet_rows(analysis, summaries),
             facts: fact_rows(analysis),
-            evidence: evidence_rows(analysis),
             articles: article_rows(analysis),
             inputs: input_rows(analysis),
         }
     }
 }
 
-fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
-    let agreement = &analysis.agreement;
+/// Claims in report order: by article, then position in it.
+fn claim_order(analysis: &Analysis) -> Vec<usize> {
     let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
     order.sort_by_key(|&i| {
         (
@@ -573,39 +596,39 @@ fn claim_rows(analysis: &Analysis, supports: &[Support]) -> Vec<ClaimRow> {
         )
     });
     order
-        .into_iter()
-        .map(|index| {
-            let claim = &analysis.claims[index];
-            let support = &supports[index];
-            let values = claim
-                .values
-                .iter()
-                .map(|v| format!("{}:{}", v.kind.as_str(), v.text))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let fact = &agreement.facts[agreement.claim_fact[index]];
-            ClaimRow {
-                claim_id: claim.id.clone(),
-                fact_id: fact.id.clone(),
-                story_id: agreement.stories.stories[fact.story].id.clone(),
-                value_group: agreement.claim_value[index] + 1,
-                outlet: cell(&analysis.outlets[analysis.claim_outlet(index)]),
-                article: cell(&analysis.articles[analysis.claim_article[index]].key),
-                sentence: cell(&claim.text),
-                score: fixed(analysis.scores.claim[index]),
-                supporting_outlets: join(&support.supporting_outlets),
-                contradicting_outlets: join(&support.contradicting_outlets),
-                independent_support: support.independent_support,
-                voice: cell(&agreement.voices[agreement.claim_voice[index]]),
-                entities: cell(&claim.entities.join("; ")),
-                hedge: cell(claim.hedge.as_deref().unwrap_or_default()),
-                attribution: cell(claim.attribution.as_deref().unwrap_or_default()),
-                polarity: claim.polarity.as_str(),
-                values: cell(&values),
-                weight: fixed(analysis.scores.claim_weight[index]),
-            }
-        })
-        .collect()
+}
+
+fn claim_row<'a>(analysis: &'a Analysis, supports: &[Support], index: usize) -> ClaimRow<'a> {
+    let agreement = &analysis.agreement;
+    let claim = &analysis.claims[index];
+    let support = &supports[index];
+    let values = claim
+        .values
+        .iter()
+        .map(|v| format!("{}:{}", v.kind.as_str(), v.text))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let fact = &agreement.facts[agreement.claim_fact[index]];
+    ClaimRow {
+        claim_id: &claim.id,
+        fact_id: &fact.id,
+        story_id: &agreement.stories.stories[fact.story].id,
+        value_group: agreement.claim_value[index] + 1,
+        outlet: safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
+        article: safe_cell(&analysis.articles[analysis.claim_article[index]].key),
+        sentence: safe_cell(&claim.text),
+        score: fixed(analysis.scores.claim[index]),
+        supporting_outlets: join(&support.supporting_outlets),
+        contradicting_outlets: join(&support.contradicting_outlets),
+        independent_support: support.independent_support,
+        voice: safe_cell(&agreement.voices[agreement.claim_voice[index]]),
+        entities: cell(&claim.entities.join("; ")),
+        hedge: safe_cell(claim.hedge.as_deref().unwrap_or_default()),
+        attribution: safe_cell(claim.attribution.as_deref().unwrap_or_default()),
+        polarity: claim.polarity.as_str(),
+        values: cell(&values),
+        weight: fixed(analysis.scores.claim_weight[index]),
+    }
 }
 
 fn outlet_rows(analysis: &Analysis, summaries: &[OutletSummary]) -> Vec<OutletRow> {
@@ -655,26 +678,46 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
     rows
 }
 
-fn evidence_rows(analysis: &Analysis) -> Vec<EvidenceRow> {
+/// Each evidence edge in both directions, so filtering on claim_id alone shows all of
+/// a claim's evidence, as (claim, other claim, edge) sorted by the two claims' ids.
+/// Sorting on each claim's rank among the ids keeps string comparisons out of a sort
+/// over twice as many entries as there are edges.
+fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     let claims = &analysis.claims;
-    let mut rows: Vec<EvidenceRow> = analysis
+    let mut by_id: Vec<usize> = (0..claims.len()).collect();
+    by_id.sort_by(|&a, &b| claims[a].id.cmp(&claims[b].id).then(a.cmp(&b)));
+    let mut rank = vec![0u32; claims.len()];
+    for (position, &claim) in by_id.iter().enumerate() {
+        rank[claim] = position as u32;
+    }
+    let mut order: Vec<(u32, u32, u32)> = analysis
         .agreement
         .evidence
         .iter()
-        .flat_map(|edge| {
-            let row = |from: usize, to: usize| EvidenceRow {
-                claim_id: claims[from].id.clone(),
-                other_claim_id: claims[to].id.clone(),
-                relation: edge.relation.as_str(),
-                similarity: fixed(edge.similarity),
-            };
-            // Both directions, so filtering on claim_id alone shows all of a claim's
-            // evidence.
-            [row(edge.a, edge.b), row(edge.b, edge.a)]
+        .enumerate()
+        .flat_map(|(index, edge)| {
+            let (a, b, index) = (rank[edge.a], rank[edge.b], index as u32);
+            [(a, b, index), (b, a, index)]
         })
         .collect();
-    rows.sort_by(|a, b| (&a.claim_id, &a.other_claim_id).cmp(&(&b.claim_id, &b.other_claim_id)));
-    rows
+    order.sort_unstable();
+    // Back from ranks to claim indices.
+    for entry in &mut order {
+        entry.0 = by_id[entry.0 as usize] as u32;
+        entry.1 = by_id[entry.1 as usize] as u32;
+    }
+    order
+}
+
+fn evidence_row(analysis: &Analysis, from: u32, to: u32, edge: u32) -> EvidenceRow<'_> {
+    let claims = &analysis.claims;
+    let edge = &analysis.agreement.evidence[edge as usize];
+    EvidenceRow {
+        claim_id: &claims[from as usize].id,
+        other_claim_id: &claims[to as usize].id,
+        relation: edge.relation.as_str(),
+        similarity: fixed(edge.similarity),
+    }
 }
 
 fn article_rows(analysis: &Analysis) -> Vec<ArticleRow> {
