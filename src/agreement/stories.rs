@@ -191,43 +191,60 @@ fn similar_pairs(
         }
         _ => 1.0,
     };
+    let key_count = vectors
+        .iter()
+        .filter_map(|vector| vector.last())
+        .map(|&(key, _)| key + 1)
+        .max()
+        .unwrap_or(0);
     (0..vectors.len())
         .into_par_iter()
-        .flat_map_iter(|a| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            for (key, _) in &vectors[a] {
-                for &b in postings.get(key).into_iter().flatten() {
-                    if b > a {
-                        *shared.entry(b).or_default() += 1;
+        .map_init(
+            || (vec![0.0; key_count], Vec::new()),
+            |(dense, partners), a| {
+                // Every later article sharing a key with a, once per shared key; runs
+                // of one article in the sorted list count its shared keys.
+                partners.clear();
+                for (key, _) in &vectors[a] {
+                    if let Some(list) = postings.get(key) {
+                        let later = list.partition_point(|&b| b <= a);
+                        partners.extend_from_slice(&list[later..]);
                     }
                 }
-            }
-            let mut candidates: Vec<usize> = shared
-                .into_iter()
-                .filter(|&(b, count)| count >= config.min_shared_keys && close_in_time(a, b))
-                .map(|(b, _)| b)
-                .collect();
-            candidates.sort_unstable();
-            candidates.into_iter().map(move |b| Pair {
-                a,
-                b,
-                similarity: cosine(&vectors[a], &vectors[b]) * time_factor(a, b),
-            })
-        })
+                partners.sort_unstable();
+                // a's vector laid out densely: each candidate's cosine is then one pass
+                // over its own keys, not a merge of two sorted lists.
+                for &(key, weight) in &vectors[a] {
+                    dense[key] = weight;
+                }
+                let pairs: Vec<Pair> = partners
+                    .chunk_by(|x, y| x == y)
+                    .filter(|run| run.len() >= config.min_shared_keys && close_in_time(a, run[0]))
+                    .map(|run| Pair {
+                        a,
+                        b: run[0],
+                        similarity: dense_cosine(dense, &vectors[run[0]]) * time_factor(a, run[0]),
+                    })
+                    .collect();
+                for &(key, _) in &vectors[a] {
+                    dense[key] = 0.0;
+                }
+                pairs
+            },
+        )
+        .flatten_iter()
         .collect()
 }
 
-fn cosine(x: &Vector, y: &Vector) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while i < x.len() && j < y.len() {
-        match x[i].0.cmp(&y[j].0) {
-            Ordering::Less => i += 1,
-            Ordering::Greater => j += 1,
-            Ordering::Equal => {
-                dot += x[i].1 * y[j].1;
-                i += 1;
-                j += 1;
-            }
+/// The cosine of two unit vectors, one of them laid out densely (0 where it has no
+/// key). Only shared keys are added, in key order, as a merge of two sorted vectors
+/// would add them, so the result does not depend on which of the two is dense.
+fn dense_cosine(dense: &[f64], y: &Vector) -> f64 {
+    let mut dot = 0.0;
+    for &(key, weight) in y {
+        let x = dense[key];
+        if x != 0.0 {
+            dot += x * weight;
         }
     }
     dot
@@ -337,6 +354,51 @@ mod tests {
 
     fn pair(a: usize, b: usize, similarity: f64) -> Pair {
         Pair { a, b, similarity }
+    }
+
+    /// The merge of two sorted sparse vectors that `dense_cosine` replaces.
+    fn merged_dot(x: &Vector, y: &Vector) -> f64 {
+        let (mut i, mut j, mut dot) = (0, 0, 0.0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    dot += x[i].1 * y[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot
+    }
+
+    #[test]
+    fn dense_cosine_is_the_sparse_dot_product_to_the_bit() {
+        // Irrational-ish weights over overlapping key sets, so a different order of
+        // additions would show in the last bits.
+        let vector = |keys: &[usize], seed: f64| -> Vector {
+            keys.iter()
+                .map(|&k| (k, ((k as f64 + seed) * 0.7071).sin().abs() + 0.01))
+                .collect()
+        };
+        let x = vector(&[0, 3, 4, 7, 9, 12, 15, 18, 21], 0.3);
+        let others = [
+            vector(&[3, 4, 5, 9, 18, 30], 1.1),
+            vector(&[1, 2, 6], 2.9),
+            vector(&[0, 3, 4, 7, 9, 12, 15, 18, 21], 5.7),
+        ];
+        let mut dense = vec![0.0; 31];
+        for &(key, weight) in &x {
+            dense[key] = weight;
+        }
+        for y in &others {
+            assert_eq!(
+                dense_cosine(&dense, y).to_bits(),
+                merged_dot(&x, y).to_bits()
+            );
+        }
+        assert_eq!(dense_cosine(&dense, &others[1]), 0.0);
     }
 
     #[test]
