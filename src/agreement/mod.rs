@@ -273,25 +273,39 @@ fn related_pairs(
             postings.entry(key).or_default().push(claim);
         }
     }
+    // A key is too common to block on by how often the whole corpus uses it; only then
+    // is each list ordered by story, so a claim reads just its own story's stretch of
+    // it instead of filtering every claim of a common key.
     postings.retain(|_, claims| claims.len() >= 2 && claims.len() <= config.max_key_claims);
+    postings
+        .par_iter_mut()
+        .for_each(|(_, list)| list.sort_unstable_by_key(|&claim| (story_of(claim), claim)));
 
     (0..claims.len())
         .into_par_iter()
         .flat_map_iter(|a| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
+            // Every later claim of a's story sharing a key with it, once per shared
+            // key; runs of one claim in the sorted list count its shared keys.
+            let mut partners: Vec<usize> = Vec::new();
+            let story = story_of(a);
             for key in &keys[a] {
-                for &b in postings.get(key).into_iter().flatten() {
-                    if b > a && outlet_of(a) != outlet_of(b) && story_of(a) == story_of(b) {
-                        *shared.entry(b).or_default() += 1;
-                    }
-                }
+                let Some(list) = postings.get(key) else {
+                    continue;
+                };
+                let start = list.partition_point(|&b| (story_of(b), b) <= (story, a));
+                partners.extend(
+                    list[start..]
+                        .iter()
+                        .take_while(|&&b| story_of(b) == story)
+                        .filter(|&&b| outlet_of(a) != outlet_of(b)),
+                );
             }
-            let mut candidates: Vec<usize> = shared
-                .into_iter()
-                .filter(|&(_, count)| count >= config.min_shared_keys)
-                .map(|(b, _)| b)
+            partners.sort_unstable();
+            let candidates: Vec<usize> = partners
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= config.min_shared_keys)
+                .map(|run| run[0])
                 .collect();
-            candidates.sort_unstable();
             candidates.into_iter().filter_map(move |b| {
                 let (article_a, article_b) = (corpus.claim_article[a], corpus.claim_article[b]);
                 let pair = (article_a.min(article_b), article_a.max(article_b));
