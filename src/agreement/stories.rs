@@ -379,7 +379,7 @@ mod tests {
         // additions would show in the last bits.
         let vector = |keys: &[usize], seed: f64| -> Vector {
             keys.iter()
-                .map(|&k| (k, ((k as f64 + seed) * 0.7071).sin().abs() + 0.01))
+                .map(|&k| (k, ((k as f64 + seed) * 0.37).sin().abs() + 0.01))
                 .collect()
         };
         let x = vector(&[0, 3, 4, 7, 9, 12, 15, 18, 21], 0.3);
