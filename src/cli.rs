@@ -487,23 +487,9 @@ fn stance(args: &StanceArgs) -> anyhow::Result<i32> {
             pairs::write_pairs(&mut buffer, &input, &header, &added)?;
             print_stdout(&String::from_utf8(buffer).expect("CSV of UTF-8 fields is UTF-8"))?;
         }
-        Some(out) => {
-            let name = out
-                .file_name()
-                .and_then(|n| n.to_str())
-                .with_context(|| format!("--out {}: not a file name", out.display()))?;
-            let dir = match out.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
-                _ => Path::new("."),
-            };
-            let write = |path: &Path| -> anyhow::Result<()> {
-                let file = std::fs::File::create(path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-                pairs::write_pairs(std::io::BufWriter::new(file), &input, &header, &added)
-                    .with_context(|| format!("cannot write {}", path.display()))
-            };
-            crate::report::write_atomically(dir, &[(name, Box::new(write))])?;
-        }
+        Some(out) => crate::report::replace_file(out, |file| {
+            pairs::write_pairs(std::io::BufWriter::new(file), &input, &header, &added)
+        })?,
     }
     report_skipped(&input.path, &input.skipped);
     if !args.quiet {

@@ -195,6 +195,33 @@ where
     )
 }
 
+/// Replaces the one file `path` atomically: `write` fills a temporary file beside it,
+/// which is synced and renamed over it. A single rename needs neither the journal nor
+/// the directory lock of `write_atomically`: readers see the old file or the new one,
+/// and two writers cannot leave a mix. Missing parent directories are created, as
+/// `write_atomically` creates the output directory.
+pub fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).with_context(context)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".credence-")
+        .tempfile_in(dir)
+        .with_context(context)?;
+    write(file.as_file_mut()).with_context(context)?;
+    file.as_file().sync_all().with_context(context)?;
+    file.persist(path)
+        .map_err(|e| e.error)
+        .with_context(context)?;
+    Ok(())
+}
+
 /// Prefix of the directories reports are staged in, inside the output directory.
 const STAGING_PREFIX: &str = ".credence-staging-";
 

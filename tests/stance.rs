@@ -116,3 +116,41 @@ fn a_model_for_other_features_is_refused_naming_the_key() {
         "c.toml: key `stance.model`: stance model model.toml: its features do not match",
     );
 }
+
+#[test]
+fn out_replaces_one_file_and_leaves_nothing_else_behind() {
+    let dir = Dir::new();
+    dir.write("reports/stance.csv", "an older run's output\n");
+    dir.write("reports/notes.txt", "kept\n");
+    dir.run(["stance", PAIRS, "--out", "reports/stance.csv", "-q"])
+        .assert_code(0);
+    assert!(fs::read_to_string(dir.join("reports/stance.csv"))
+        .unwrap()
+        .starts_with("id,claim,text,note,stance\n"));
+    // No staging directory, journal, lock or temporary file is left beside it.
+    assert_eq!(
+        util::dir_names(dir.join("reports")),
+        ["notes.txt", "stance.csv"]
+    );
+
+    dir.run([
+        "stance",
+        PAIRS,
+        "--out",
+        "nightly/2026-11-22/stance.csv",
+        "-q",
+    ])
+    .assert_code(0);
+    assert_eq!(
+        util::dir_names(dir.join("nightly/2026-11-22")),
+        ["stance.csv"]
+    );
+    // A directory where the file should go is refused by name, and left alone.
+    dir.run(["stance", PAIRS, "--out", "reports", "-q"])
+        .assert_code(2)
+        .assert_stderr_has("cannot write reports");
+    assert_eq!(
+        util::dir_names(dir.join("reports")),
+        ["notes.txt", "stance.csv"]
+    );
+}
