@@ -34,6 +34,9 @@ const SUGGEST_SIMILARITY: f64 = 0.8;
 struct ClaimRecord {
     claim_id: String,
     fact_id: String,
+    /// Absent from reports written before stories were grouped.
+    #[serde(default)]
+    story_id: String,
     value_group: usize,
     outlet: String,
     article: String,
@@ -74,6 +77,10 @@ struct EvidenceRecord {
 #[derive(Debug, Clone, Deserialize)]
 struct ArticleRecord {
     article: String,
+    #[serde(default)]
+    outlet: String,
+    #[serde(default)]
+    story_id: String,
     title: String,
     published: String,
 }
@@ -119,6 +126,7 @@ impl Reports {
         for article in &mut articles {
             for text in [
                 &mut article.article,
+                &mut article.outlet,
                 &mut article.title,
                 &mut article.published,
             ] {
@@ -250,6 +258,24 @@ impl Reports {
             }
         }
         writeln!(text)?;
+        if !claim.story_id.is_empty() {
+            write!(text, "  story:       {}", claim.story_id)?;
+            let story: Vec<&ArticleRecord> = self
+                .articles
+                .iter()
+                .filter(|a| a.story_id == claim.story_id)
+                .collect();
+            if !story.is_empty() {
+                let outlets: BTreeSet<&str> = story.iter().map(|a| a.outlet.as_str()).collect();
+                write!(
+                    text,
+                    " — {} from {}",
+                    count(story.len(), "article", "articles"),
+                    count(outlets.len(), "outlet", "outlets")
+                )?;
+            }
+            writeln!(text)?;
+        }
         writeln!(
             text,
             "  fact:        {} — {} claims, value group {} of {}",
@@ -761,6 +787,7 @@ mod tests {
         ClaimRecord {
             claim_id: id.into(),
             fact_id: fact.into(),
+            story_id: "s1".into(),
             value_group: group,
             outlet: outlet.into(),
             article: format!("{outlet}/a.txt"),
@@ -854,6 +881,33 @@ mod tests {
         for vote in votes {
             assert!(text.contains(&vote), "{vote} in\n{text}");
         }
+    }
+
+    #[test]
+    fn a_claim_names_its_story_and_its_size() {
+        let article = |outlet: &str, name: &str, story: &str| ArticleRecord {
+            article: format!("{outlet}/{name}.txt"),
+            outlet: outlet.into(),
+            story_id: story.into(),
+            title: String::new(),
+            published: String::new(),
+        };
+        let mut reports = reports();
+        reports.articles = vec![
+            article("Harbor Times", "a", "s1"),
+            article("Harbor Times", "b", "s1"),
+            article("daily-buzz", "a", "s1"),
+            article("daily-buzz", "c", "s2"),
+        ];
+        let text = reports.explain("c01", &Config::builtin(), "test").unwrap();
+        assert!(
+            text.contains("  story:       s1 — 3 articles from 2 outlets\n"),
+            "{text}"
+        );
+        // Reports from before stories were grouped: no story line at all.
+        reports.claims[0].story_id.clear();
+        let text = reports.explain("c01", &Config::builtin(), "test").unwrap();
+        assert!(!text.contains("story:"), "{text}");
     }
 
     #[test]
