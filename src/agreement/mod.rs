@@ -13,9 +13,8 @@
 mod compare;
 mod stories;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
@@ -103,7 +102,7 @@ pub fn analyze(
         }
     }
 
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut members: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for claim in 0..claim_count {
         members
             .entry(fact_sets.find(claim))
@@ -114,7 +113,7 @@ pub fn analyze(
         .into_values()
         .map(|claims| {
             let mut values: Vec<Vec<usize>> = Vec::new();
-            let mut value_of_root: HashMap<usize, usize> = HashMap::new();
+            let mut value_of_root: FxHashMap<usize, usize> = FxHashMap::default();
             for &claim in &claims {
                 let root = value_sets.find(claim);
                 let index = *value_of_root.entry(root).or_insert_with(|| {
@@ -176,8 +175,8 @@ fn fact_id(corpus: &Corpus, claims: &[usize]) -> String {
 /// outlet.
 fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<usize>) {
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
-    let mut copy_outlet: HashMap<usize, &str> = HashMap::new();
-    let mut copy_size: HashMap<usize, usize> = HashMap::new();
+    let mut copy_outlet: FxHashMap<usize, &str> = FxHashMap::default();
+    let mut copy_size: FxHashMap<usize, usize> = FxHashMap::default();
     for claim in 0..corpus.claims.len() {
         let root = copy_sets.find(claim);
         let name = corpus.outlets[outlet_of(claim)].as_str();
@@ -210,32 +209,35 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
 /// Article pairs from different outlets sharing at least `copy_min_shared_shingles`
 /// sampled shingles.
 fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize, usize)> {
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut postings: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for (article, shingles) in corpus.article_shingles.iter().enumerate() {
         for &shingle in shingles {
             postings.entry(shingle).or_default().push(article);
         }
     }
-    let mut shared: HashMap<(usize, usize), usize> = HashMap::new();
-    for articles in postings.values() {
-        if articles.len() < 2 || articles.len() > config.max_key_claims {
-            continue;
-        }
-        for (i, &a) in articles.iter().enumerate() {
-            for &b in &articles[i + 1..] {
-                if corpus.article_outlet[a] != corpus.article_outlet[b] {
-                    *shared.entry((a.min(b), a.max(b))).or_default() += 1;
+    postings.retain(|_, articles| articles.len() >= 2 && articles.len() <= config.max_key_claims);
+    let outlet = corpus.article_outlet;
+    // Per article, its later partners once per shared shingle, counted by sorting:
+    // a map of every pair in one place was most of the agreement stage on large runs.
+    (0..corpus.article_shingles.len())
+        .into_par_iter()
+        .map_init(Vec::new, |partners, a| {
+            partners.clear();
+            for shingle in &corpus.article_shingles[a] {
+                if let Some(list) = postings.get(shingle) {
+                    let later = list.partition_point(|&b| b <= a);
+                    partners.extend(list[later..].iter().filter(|&&b| outlet[a] != outlet[b]));
                 }
             }
-        }
-    }
-    let mut pairs: Vec<(usize, usize)> = shared
-        .into_iter()
-        .filter(|&(_, count)| count >= config.copy_min_shared_shingles)
-        .map(|(pair, _)| pair)
-        .collect();
-    pairs.sort_unstable();
-    pairs
+            partners.sort_unstable();
+            partners
+                .chunk_by(|x, y| x == y)
+                .filter(|run| run.len() >= config.copy_min_shared_shingles)
+                .map(|run| (a, run[0]))
+                .collect::<Vec<_>>()
+        })
+        .flatten_iter()
+        .collect()
 }
 
 /// Keys a claim is indexed under: its names, the last word of multi-word names
@@ -267,7 +269,7 @@ fn related_pairs(
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
     let story_of = |claim: usize| stories.article_story[corpus.claim_article[claim]];
     let keys: Vec<Vec<u64>> = claims.par_iter().map(blocking_keys).collect();
-    let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut postings: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
     for (claim, claim_keys) in keys.iter().enumerate() {
         for &key in claim_keys {
             postings.entry(key).or_default().push(claim);

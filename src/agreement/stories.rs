@@ -15,10 +15,11 @@
 //! does not.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::StoryKeys;
@@ -98,17 +99,17 @@ type Vector = Vec<(usize, f64)>;
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
 /// which keeps a key every article shares from vanishing in a corpus of two.
 fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
-    let counts: Vec<HashMap<String, f64>> = articles
+    let counts: Vec<FxHashMap<String, f64>> = articles
         .par_iter()
         .map(|article| {
-            let mut words: HashMap<String, f64> = HashMap::new();
+            let mut words: FxHashMap<String, f64> = FxHashMap::default();
             for word in &article.keys.headline {
                 *words.entry(format!("w:{word}")).or_default() += config.headline_weight;
             }
             for (word, count) in &article.keys.lead {
                 *words.entry(format!("w:{word}")).or_default() += f64::from(*count);
             }
-            let mut keys: HashMap<String, f64> = words
+            let mut keys: FxHashMap<String, f64> = words
                 .into_iter()
                 .map(|(key, count)| (key, count.ln_1p()))
                 .collect();
@@ -172,7 +173,7 @@ fn similar_pairs(
     vectors: &[Vector],
     config: &StoriesConfig,
 ) -> Vec<Pair> {
-    let mut postings: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut postings: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (article, vector) in vectors.iter().enumerate() {
         for &(key, _) in vector {
             postings.entry(key).or_default().push(article);
@@ -285,7 +286,7 @@ impl PartialOrd for Merge {
 /// the number of neighbours, and a heap with lazy deletion picks the next merge.
 fn average_link(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>> {
     let mut members: Vec<Vec<usize>> = (0..count).map(|i| vec![i]).collect();
-    let mut links: Vec<HashMap<usize, f64>> = vec![HashMap::new(); count];
+    let mut links: Vec<FxHashMap<usize, f64>> = vec![FxHashMap::default(); count];
     let mut version = vec![0u32; count];
     let mut heap = BinaryHeap::new();
     for pair in pairs {
