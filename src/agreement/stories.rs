@@ -15,7 +15,7 @@
 //! does not.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -99,17 +99,17 @@ type Vector = Vec<(usize, f64)>;
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
 /// which keeps a key every article shares from vanishing in a corpus of two.
 fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
-    let counts: Vec<FxHashMap<String, f64>> = articles
+    let counts: Vec<HashMap<String, f64>> = articles
         .par_iter()
         .map(|article| {
-            let mut words: FxHashMap<String, f64> = FxHashMap::default();
+            let mut words: HashMap<String, f64> = HashMap::new();
             for word in &article.keys.headline {
                 *words.entry(format!("w:{word}")).or_default() += config.headline_weight;
             }
             for (word, count) in &article.keys.lead {
                 *words.entry(format!("w:{word}")).or_default() += f64::from(*count);
             }
-            let mut keys: FxHashMap<String, f64> = words
+            let mut keys: HashMap<String, f64> = words
                 .into_iter()
                 .map(|(key, count)| (key, count.ln_1p()))
                 .collect();
