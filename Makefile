@@ -69,7 +69,7 @@ eval-stance: build $(STANCE_PAIRS)
 train-stance: build $(STANCE_PAIRS) stance-venv
 	target/release/credence stance $(STANCE_PAIRS) --features --config config/default.toml \
 		--out $(STANCE_WORK)/fnc1_features.csv
-	$(STANCE_VENV)/bin/python scripts/stance/train.py --cv \
+	$(STANCE_VENV)/bin/python scripts/stance/train.py \
 		--features $(STANCE_WORK)/fnc1_features.csv --model config/stance_model.toml
 
 stance-venv:

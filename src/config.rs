@@ -72,6 +72,22 @@ const EMBEDDED_LEXICONS: &[(&str, &str)] = &[
         include_str!("../config/lexicons/furniture.txt"),
     ),
     (
+        "lexicons/stance_refutes.txt",
+        include_str!("../config/lexicons/stance_refutes.txt"),
+    ),
+    (
+        "lexicons/stance_doubts.txt",
+        include_str!("../config/lexicons/stance_doubts.txt"),
+    ),
+    (
+        "lexicons/stance_reversals.txt",
+        include_str!("../config/lexicons/stance_reversals.txt"),
+    ),
+    (
+        "lexicons/stance_retellings.txt",
+        include_str!("../config/lexicons/stance_retellings.txt"),
+    ),
+    (
         "lexicons/value_noise.txt",
         include_str!("../config/lexicons/value_noise.txt"),
     ),
@@ -219,6 +235,10 @@ pub struct StanceConfig {
     pub model: String,
     pub near_clauses: usize,
     pub lead_sentences: usize,
+    pub refutes: String,
+    pub doubts: String,
+    pub reversals: String,
+    pub retellings: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -286,6 +306,11 @@ pub struct Lexicons {
     pub furniture: Vec<FurniturePattern>,
     /// Words that never identify a structured value ("edited", "by", "jr").
     pub value_noise: HashSet<String>,
+    /// `credence stance` only: cues read per sentence, apart from claim extraction.
+    pub stance_refutes: Vec<String>,
+    pub stance_doubts: Vec<String>,
+    pub stance_reversals: Vec<String>,
+    pub stance_retellings: Vec<String>,
 }
 
 /// One line of `furniture.txt`.
@@ -667,6 +692,7 @@ impl Lexicons {
         };
         let t = &config.tokenize;
         let c = &config.claims;
+        let st = &config.stance;
         let mut abbreviations = HashSet::new();
         let mut final_abbreviations = HashSet::new();
         for entry in read("tokenize.abbreviations", &t.abbreviations)? {
@@ -717,6 +743,10 @@ impl Lexicons {
                 .map(|line| parse_furniture(&line))
                 .collect(),
             value_noise: fold_all(read("facts.noise_words", &config.facts.noise_words)?),
+            stance_refutes: fold_all(read("stance.refutes", &st.refutes)?),
+            stance_doubts: fold_all(read("stance.doubts", &st.doubts)?),
+            stance_reversals: fold_all(read("stance.reversals", &st.reversals)?),
+            stance_retellings: fold_all(read("stance.retellings", &st.retellings)?),
         })
     }
 }
@@ -813,6 +843,13 @@ mod tests {
         assert!(!changed(|c| c.score.prior_trust = 0.5));
         assert!(!changed(|c| c.stories.link_threshold = 0.5));
         assert!(!changed(|c| c.agreement.match_threshold = 0.9));
+        // The stance lexicons are read by `credence stance` alone.
+        assert!(!changed(|c| {
+            c.lexicon_hashes.insert("stance.refutes".into(), 1);
+        }));
+        assert!(changed(|c| {
+            c.lexicon_hashes.insert("claims.debunks".into(), 1);
+        }));
     }
 
     #[test]
@@ -831,6 +868,11 @@ mod tests {
             .furniture
             .contains(&FurniturePattern::Prefix("photo:".into())));
         assert_eq!(config.score.hedge_weight, 0.5);
+        let has = |list: &[String], cue: &str| list.iter().any(|c| c == cue);
+        assert!(has(&config.lexicons.stance_refutes, "turned out"));
+        assert!(has(&config.lexicons.stance_doubts, "cast doubt"));
+        assert!(has(&config.lexicons.stance_reversals, "no longer"));
+        assert!(has(&config.lexicons.stance_retellings, "viral"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn a_model_for_other_features_is_refused_naming_the_key() {
     let dir = Dir::new();
     dir.write(
         "model.toml",
-        "classes = [\"agree\"]\nfeatures = [\"x\"]\nlearning_rate = 0.1\ninit = [0.0]\ntree = []\n",
+        "classes = [\"agree\"]\nfeatures = [\"x\"]\nlearning_rate = 0.1\ninit = [0.0]\noffsets = [0.0]\ntree = []\n",
     );
     dir.write("c.toml", "[stance]\nmodel = \"model.toml\"\n");
     let out = dir.run(["stance", PAIRS, "--config", "c.toml"]);

@@ -24,13 +24,13 @@ pub enum CueKind {
 
 /// A matched cue over clause tokens `first..last`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CueSpan {
-    pub kind: CueKind,
+pub struct CueSpan<K = CueKind> {
+    pub kind: K,
     pub first: usize,
     pub last: usize,
 }
 
-impl CueSpan {
+impl<K> CueSpan<K> {
     pub fn text(&self, tokens: &[Token]) -> String {
         tokens[self.first..self.last]
             .iter()
@@ -40,21 +40,41 @@ impl CueSpan {
     }
 }
 
-pub struct CueMatcher {
+/// Matches the phrases of several lexicons, each standing for one kind of cue. The
+/// claim extractor's kinds are `CueKind`; `credence stance` reads lexicons of its own
+/// through the same matcher.
+pub struct CueMatcher<K = CueKind> {
     /// First word → phrases starting with it, longest first.
-    by_first_word: HashMap<String, Vec<(Vec<String>, CueKind)>>,
+    by_first_word: HashMap<String, Vec<(Vec<String>, K)>>,
+    /// The kind of a word ending in n't, when contractions count.
+    contraction: Option<K>,
 }
 
-impl CueMatcher {
+impl CueMatcher<CueKind> {
+    /// The claim extractor's cues: hedges, denials, debunks, negations (contractions
+    /// included) and attribution phrases.
     pub fn new(lexicons: &Lexicons) -> Self {
-        let mut by_first_word: HashMap<String, Vec<(Vec<String>, CueKind)>> = HashMap::new();
-        let lists = [
-            (&lexicons.hedges, CueKind::Hedge),
-            (&lexicons.denials, CueKind::Denial),
-            (&lexicons.debunks, CueKind::Debunk),
-            (&lexicons.negations, CueKind::Negation),
-            (&lexicons.attribution_phrases, CueKind::Attribution),
-        ];
+        CueMatcher::from_lists(
+            [
+                (&lexicons.hedges, CueKind::Hedge),
+                (&lexicons.denials, CueKind::Denial),
+                (&lexicons.debunks, CueKind::Debunk),
+                (&lexicons.negations, CueKind::Negation),
+                (&lexicons.attribution_phrases, CueKind::Attribution),
+            ],
+            Some(CueKind::Negation),
+        )
+    }
+}
+
+impl<K: Copy> CueMatcher<K> {
+    /// Phrases (folded, words separated by spaces) of each kind; at equal length the
+    /// earlier list wins.
+    pub fn from_lists<'a>(
+        lists: impl IntoIterator<Item = (&'a Vec<String>, K)>,
+        contraction: Option<K>,
+    ) -> Self {
+        let mut by_first_word: HashMap<String, Vec<(Vec<String>, K)>> = HashMap::new();
         for (phrases, kind) in lists {
             for phrase in phrases {
                 let words: Vec<String> = phrase.split_whitespace().map(str::to_string).collect();
@@ -67,15 +87,18 @@ impl CueMatcher {
             }
         }
         for candidates in by_first_word.values_mut() {
-            // Stable sort: at equal length the earlier lexicon (hedges) wins.
+            // Stable sort: at equal length the earlier list wins.
             candidates.sort_by_key(|(words, _)| std::cmp::Reverse(words.len()));
         }
-        CueMatcher { by_first_word }
+        CueMatcher {
+            by_first_word,
+            contraction,
+        }
     }
 
     /// Cues in `tokens`, skipping tokens already read as values ("May 5" is a date,
     /// not the hedge "may").
-    pub fn find(&self, tokens: &[Token], consumed: &[bool]) -> Vec<CueSpan> {
+    pub fn find(&self, tokens: &[Token], consumed: &[bool]) -> Vec<CueSpan<K>> {
         let mut spans = Vec::new();
         let mut i = 0;
         while i < tokens.len() {
@@ -104,12 +127,14 @@ impl CueMatcher {
                 i += words.len();
                 continue;
             }
-            if tokens[i].folded.ends_with("n't") {
-                spans.push(CueSpan {
-                    kind: CueKind::Negation,
-                    first: i,
-                    last: i + 1,
-                });
+            if let Some(kind) = self.contraction {
+                if tokens[i].folded.ends_with("n't") {
+                    spans.push(CueSpan {
+                        kind,
+                        first: i,
+                        last: i + 1,
+                    });
+                }
             }
             i += 1;
         }

@@ -18,8 +18,8 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
 use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
-pub use cues::CueKind;
-use cues::{CueMatcher, CueSpan};
+use cues::CueSpan;
+pub use cues::{CueKind, CueMatcher};
 use furniture::FurnitureMatcher;
 pub use story_keys::StoryKeys;
 pub use values::{Comparison, Value, ValueKind};

@@ -3,16 +3,20 @@
 //!
 //! Everything is read with the pipeline's own machinery: the tokenizer's folding and
 //! stems, the claim extractor's names, typed values and cues (negations, denials,
-//! hedges, attribution), and the agreement stage's comparison of two claims. `credence
-//! stance --features` writes these numbers, so a model trained on them sees exactly
-//! what `classify` sees.
+//! hedges, attribution), and the agreement stage's comparison of two claims. Four
+//! lexicons of its own (`[stance]` refutes, doubts, reversals, retellings) are read per
+//! sentence through the claim extractor's cue matcher, so they never change what
+//! `credence run` extracts. `credence stance --features` writes these numbers, so a
+//! model trained on them sees exactly what `classify` sees.
 
 use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::agreement::{compare, compare_values, entity_similarity, set_similarity, Relation};
-use crate::claims::{capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, Polarity};
+use crate::claims::{
+    capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity,
+};
 use crate::config::Config;
 use crate::tokenize::{Doc, Shape};
 
@@ -35,6 +39,10 @@ pub const FEATURE_NAMES: &[&str] = &[
     "claim_question",
     "claim_attribution",
     "claim_values",
+    "claim_refute",
+    "claim_doubt",
+    "claim_reversal",
+    "claim_retelling",
     // How the clauses closest to the claim speak.
     "near_denial",
     "near_debunk",
@@ -47,11 +55,20 @@ pub const FEATURE_NAMES: &[&str] = &[
     "near_value_agree",
     "near_supports",
     "near_contradicts",
+    "near_refute",
+    "near_doubt",
+    "near_reversal",
+    "near_retelling",
     // How the whole article speaks.
     "lead_denial",
     "lead_debunk",
     "lead_negation",
     "lead_hedge",
+    "lead_refute",
+    "lead_doubt",
+    "lead_reversal",
+    "lead_retelling",
+    "skeptic_mismatch",
     "article_denial",
     "article_debunk",
     "article_debunks",
@@ -60,11 +77,77 @@ pub const FEATURE_NAMES: &[&str] = &[
     "article_attribution",
     "article_question",
     "article_clauses",
+    "article_refute",
+    "article_doubt",
+    "article_reversal",
+    "article_retelling",
+    "first_refute",
+    "first_doubt",
+    "first_reversal",
+    "first_retelling",
 ];
 
 pub const FEATURE_COUNT: usize = FEATURE_NAMES.len();
 
 pub type Features = [f64; FEATURE_COUNT];
+
+/// The cues of `credence stance`'s own lexicons, in the order of their features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StanceCue {
+    /// The report is called wrong: "misinformation", "turned out", "not plausible".
+    Refute,
+    /// The report is put in doubt: "cast doubt", "not so sure", "unclear".
+    Doubt,
+    /// What was reported is undone or negated: "exits", "no longer", "won't".
+    Reversal,
+    /// A story about a story: "viral", "claims", "the report".
+    Retelling,
+}
+
+/// Which `StanceCue`s a stretch of text holds, indexed by `StanceCue as usize`.
+type CueSet = [bool; 4];
+
+/// The claim extractor and the stance lexicons' matcher, built once for many pairs.
+pub struct Reader<'c> {
+    extractor: ClaimExtractor<'c>,
+    cues: CueMatcher<StanceCue>,
+}
+
+impl<'c> Reader<'c> {
+    pub fn new(config: &'c Config) -> Reader<'c> {
+        let l = &config.lexicons;
+        Reader {
+            extractor: ClaimExtractor::new(config),
+            cues: CueMatcher::from_lists(
+                [
+                    (&l.stance_refutes, StanceCue::Refute),
+                    (&l.stance_doubts, StanceCue::Doubt),
+                    (&l.stance_reversals, StanceCue::Reversal),
+                    (&l.stance_retellings, StanceCue::Retelling),
+                ],
+                // "won't", "isn't": negated verbs undo a report as "not" does.
+                Some(StanceCue::Reversal),
+            ),
+        }
+    }
+
+    /// The stance cues of each sentence of `doc`.
+    fn sentence_cues(&self, doc: &Doc) -> Vec<CueSet> {
+        doc.sentences
+            .iter()
+            .map(|sentence| {
+                let mut set = [false; 4];
+                for span in self
+                    .cues
+                    .find(&sentence.tokens, &vec![false; sentence.tokens.len()])
+                {
+                    set[span.kind as usize] = true;
+                }
+                set
+            })
+            .collect()
+    }
+}
 
 /// An article read once for comparison with any number of claims.
 pub struct ArticleView {
@@ -77,11 +160,15 @@ pub struct ArticleView {
     /// Words the article capitalises mid-sentence: its names, used to read a headline
     /// written in title case.
     capitalized: HashSet<String>,
+    /// The stance cues of each sentence.
+    sentence_cues: Vec<CueSet>,
 }
 
 struct Clause {
     /// Within the first `stance.lead_sentences` sentences.
     lead: bool,
+    /// Index of its sentence.
+    sentence: usize,
     claim: Claim,
     cues: Vec<CueKind>,
     question: bool,
@@ -99,7 +186,8 @@ impl Clause {
 }
 
 impl ArticleView {
-    pub fn read(extractor: &ClaimExtractor, text: &str) -> ArticleView {
+    pub fn read(reader: &Reader, text: &str) -> ArticleView {
+        let extractor = &reader.extractor;
         let config = extractor.tokenizer().config();
         let doc = extractor.tokenizer().tokenize(text);
         let mut keys = HashSet::new();
@@ -118,6 +206,7 @@ impl ArticleView {
                 entities.extend(reading.claim.entities.iter().cloned());
                 Clause {
                     lead,
+                    sentence,
                     claim: reading.claim,
                     cues: reading.cues,
                     question: reading.question,
@@ -134,6 +223,7 @@ impl ArticleView {
             bigrams: bigrams(extractor, &doc).into_iter().collect(),
             entities,
             capitalized: capitalized_inside_sentences(&doc),
+            sentence_cues: reader.sentence_cues(&doc),
         }
     }
 }
@@ -142,13 +232,16 @@ impl ArticleView {
 struct Statement {
     claim: Claim,
     cues: Vec<CueKind>,
+    /// The stance cues anywhere in the claim.
+    stance_cues: CueSet,
     question: bool,
     keys: Vec<String>,
     bigrams: Vec<u64>,
 }
 
 impl Statement {
-    fn read(extractor: &ClaimExtractor, text: &str, article: &ArticleView) -> Statement {
+    fn read(reader: &Reader, text: &str, article: &ArticleView) -> Statement {
+        let extractor = &reader.extractor;
         let tokenizer = extractor.tokenizer();
         let doc = tokenizer.tokenize(text);
         let doc = match recase_title(&doc, &article.capitalized) {
@@ -193,9 +286,16 @@ impl Statement {
         let mut claim_bigrams = bigrams(extractor, &doc);
         claim_bigrams.sort_unstable();
         claim_bigrams.dedup();
+        let mut stance_cues = [false; 4];
+        for set in reader.sentence_cues(&doc) {
+            for (any, has) in stance_cues.iter_mut().zip(set) {
+                *any |= has;
+            }
+        }
         Statement {
             claim,
             cues,
+            stance_cues,
             question,
             keys,
             bigrams: claim_bigrams,
@@ -205,12 +305,12 @@ impl Statement {
 
 /// The features of one pair.
 pub fn features(
-    extractor: &ClaimExtractor,
+    reader: &Reader,
     claim_text: &str,
     article: &ArticleView,
     config: &Config,
 ) -> Features {
-    let statement = Statement::read(extractor, claim_text, article);
+    let statement = Statement::read(reader, claim_text, article);
     let recall = |keys: &HashSet<String>| {
         share(
             statement.keys.iter().filter(|k| keys.contains(*k)).count(),
@@ -288,6 +388,36 @@ pub fn features(
     };
     let has = |kind: CueKind| f64::from(u8::from(statement.cues.contains(&kind)));
 
+    use StanceCue::{Doubt, Refute, Retelling, Reversal};
+    let sentences = &article.sentence_cues;
+    let lead_sentences = &sentences[..config.stance.lead_sentences.min(sentences.len())];
+    let claim_cue = |cue: StanceCue| f64::from(u8::from(statement.stance_cues[cue as usize]));
+    let near_cue = |cue: StanceCue| near_share(&|i| sentences[clause(i).sentence][cue as usize]);
+    let cue_share = |cue: StanceCue, within: &[CueSet]| {
+        share(
+            within.iter().filter(|s| s[cue as usize]).count(),
+            within.len(),
+        )
+    };
+    // Where the first sentence with the cue stands, 0 (the opening) .. 1 (none).
+    let first_cue = |cue: StanceCue| {
+        sentences
+            .iter()
+            .position(|s| s[cue as usize])
+            .map_or(1.0, |i| i as f64 / sentences.len() as f64)
+    };
+    // A claim and an article lead that differ in whether they doubt, deny or negate
+    // ("Bale to play Jobs" against "Bale will not play Jobs") disagree, while two that
+    // both doubt, or neither, agree or discuss.
+    let skeptical = |set: &CueSet| [Refute, Doubt, Reversal].iter().any(|&c| set[c as usize]);
+    let negating = |cues: &[CueKind]| {
+        cues.iter()
+            .any(|k| matches!(k, CueKind::Negation | CueKind::Denial | CueKind::Debunk))
+    };
+    let claim_skeptical = skeptical(&statement.stance_cues) || negating(&statement.cues);
+    let lead_skeptical = lead_sentences.iter().any(skeptical)
+        || article.clauses.iter().any(|c| c.lead && negating(&c.cues));
+
     [
         recall(&article.keys),
         recall(&article.lead_keys),
@@ -313,6 +443,10 @@ pub fn features(
             statement.claim.attribution.is_some() || statement.cues.contains(&CueKind::Attribution),
         )),
         f64::from(u8::from(!statement.claim.values.is_empty())),
+        claim_cue(Refute),
+        claim_cue(Doubt),
+        claim_cue(Reversal),
+        claim_cue(Retelling),
         near_share(&|i| clause(i).has(CueKind::Denial)),
         near_share(&|i| clause(i).has(CueKind::Debunk)),
         near_share(&|i| clause(i).has(CueKind::Negation)),
@@ -329,10 +463,19 @@ pub fn features(
             )
         }),
         near_share(&|i| matches!(relations[i], Some((Relation::Contradicts, _)))),
+        near_cue(Refute),
+        near_cue(Doubt),
+        near_cue(Reversal),
+        near_cue(Retelling),
         lead_share(CueKind::Denial),
         lead_share(CueKind::Debunk),
         lead_share(CueKind::Negation),
         lead_share(CueKind::Hedge),
+        cue_share(Refute, lead_sentences),
+        cue_share(Doubt, lead_sentences),
+        cue_share(Reversal, lead_sentences),
+        cue_share(Retelling, lead_sentences),
+        f64::from(u8::from(claim_skeptical != lead_skeptical)),
         article_share(&|c| c.has(CueKind::Denial)),
         article_share(&|c| c.has(CueKind::Debunk)),
         (1.0 + debunks as f64).ln(),
@@ -341,6 +484,14 @@ pub fn features(
         article_share(&|c| c.attributed()),
         article_share(&|c| c.question),
         (1.0 + article.clauses.len() as f64).ln(),
+        cue_share(Refute, sentences),
+        cue_share(Doubt, sentences),
+        cue_share(Reversal, sentences),
+        cue_share(Retelling, sentences),
+        first_cue(Refute),
+        first_cue(Doubt),
+        first_cue(Reversal),
+        first_cue(Retelling),
     ]
 }
 
@@ -433,13 +584,13 @@ mod tests {
 
     fn feature(claim: &str, article: &str, name: &str) -> f64 {
         let config = Config::builtin();
-        let extractor = ClaimExtractor::new(&config);
-        let view = ArticleView::read(&extractor, article);
+        let reader = Reader::new(&config);
+        let view = ArticleView::read(&reader, article);
         let index = FEATURE_NAMES
             .iter()
             .position(|n| *n == name)
             .unwrap_or_else(|| panic!("no feature {name}"));
-        features(&extractor, claim, &view, &config)[index]
+        features(&reader, claim, &view, &config)[index]
     }
 
     const CLAIM: &str = "Mayor Lena Ortiz signed the Kesterfield budget on Wednesday.";
@@ -476,6 +627,58 @@ mod tests {
             ),
             1.0
         );
+    }
+
+    #[test]
+    fn stance_cues_are_read_per_sentence_in_claim_and_article() {
+        let claim = "Christian Bale will play Steve Jobs in the biopic.";
+        let article = "Christian Bale will no longer play Steve Jobs in the biopic. \
+            Studio insiders cast doubt on the casting report. \
+            The story went viral on social media.";
+        assert_eq!(feature(claim, article, "claim_reversal"), 0.0);
+        // Only the first sentence shares the claim's words, and it undoes the claim.
+        assert_eq!(feature(claim, article, "near_reversal"), 1.0);
+        assert_eq!(feature(claim, article, "near_doubt"), 0.0);
+        assert_eq!(feature(claim, article, "lead_doubt"), 1.0 / 3.0);
+        // "the casting report" and "went viral" retell.
+        assert_eq!(feature(claim, article, "article_retelling"), 2.0 / 3.0);
+        // Positions of the first sentence with the cue; 1 when there is none.
+        assert_eq!(feature(claim, article, "first_reversal"), 0.0);
+        assert_eq!(feature(claim, article, "first_doubt"), 1.0 / 3.0);
+        assert_eq!(feature(claim, article, "first_refute"), 1.0);
+        // The claim asserts, the lead undoes it: they disagree.
+        assert_eq!(feature(claim, article, "skeptic_mismatch"), 1.0);
+        let exits = "Christian Bale exits the Steve Jobs biopic.";
+        assert_eq!(feature(exits, article, "claim_reversal"), 1.0);
+        assert_eq!(feature(exits, article, "skeptic_mismatch"), 0.0);
+        let refuted = "The casting story turned out to be misinformation.";
+        assert_eq!(feature(claim, refuted, "article_refute"), 1.0);
+        assert_eq!(feature(refuted, article, "claim_refute"), 1.0);
+    }
+
+    #[test]
+    fn stance_lexicons_leave_claim_extraction_alone() {
+        // "cast doubt" and "no longer" would otherwise be cues of the claim extractor
+        // ("no" a negation): what `credence run` reads must not depend on them.
+        let config = Config::builtin();
+        let reader = Reader::new(&config);
+        let mut changed = config.clone();
+        changed.lexicons.stance_reversals.clear();
+        changed.lexicons.stance_doubts.clear();
+        let text = "Experts cast doubt on it. Bale will no longer play Jobs.";
+        let readings = |config: &Config| {
+            let extractor = ClaimExtractor::new(config);
+            let doc = extractor.tokenizer().tokenize(text);
+            extractor
+                .read_all(&doc, "")
+                .into_iter()
+                .map(|(_, reading)| (reading.cues, reading.claim.polarity))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(readings(&config), readings(&changed));
+        let view = ArticleView::read(&reader, text);
+        assert_eq!(view.sentence_cues[0], [false, true, false, false]);
+        assert_eq!(view.sentence_cues[1], [false, false, true, false]);
     }
 
     #[test]

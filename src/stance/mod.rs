@@ -14,9 +14,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::claims::ClaimExtractor;
 use crate::config::Config;
-pub use features::{ArticleView, Features, FEATURE_COUNT, FEATURE_NAMES};
+pub use features::{ArticleView, Features, Reader, FEATURE_COUNT, FEATURE_NAMES};
 pub use model::StanceModel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,7 +69,7 @@ pub fn classify_batch(pairs: &[(&str, &str)], config: &Config, model: &StanceMod
 
 /// The features of each pair, in order (see `classify_batch`).
 pub fn features_batch(pairs: &[(&str, &str)], config: &Config) -> Vec<Features> {
-    let extractor = ClaimExtractor::new(config);
+    let reader = Reader::new(config);
     let mut text_index: HashMap<&str, usize> = HashMap::new();
     let mut texts: Vec<&str> = Vec::new();
     let pair_text: Vec<usize> = pairs
@@ -84,11 +83,11 @@ pub fn features_batch(pairs: &[(&str, &str)], config: &Config) -> Vec<Features> 
         .collect();
     let articles: Vec<ArticleView> = texts
         .par_iter()
-        .map(|text| ArticleView::read(&extractor, text))
+        .map(|text| ArticleView::read(&reader, text))
         .collect();
     pairs
         .par_iter()
         .zip(pair_text)
-        .map(|(&(claim, _), text)| features::features(&extractor, claim, &articles[text], config))
+        .map(|(&(claim, _), text)| features::features(&reader, claim, &articles[text], config))
         .collect()
 }

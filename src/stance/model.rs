@@ -1,7 +1,9 @@
 //! The stance model: gradient-boosted regression trees over the stance features, one
 //! tree per class per round, as scikit-learn's `GradientBoostingClassifier` builds
-//! them. `scripts/stance/train.py` writes it to `config/stance_model.toml`; applying
-//! it is a walk down each tree and an argmax, which needs no crate.
+//! them, and an offset per class chosen by cross-validation (the rarest classes need
+//! a lower bar than the trees' probabilities give them). `scripts/stance/train.py`
+//! writes it to `config/stance_model.toml`; applying it is a walk down each tree and
+//! an argmax, which needs no crate.
 
 use serde::Deserialize;
 
@@ -12,6 +14,7 @@ pub struct StanceModel {
     classes: Vec<Stance>,
     learning_rate: f64,
     init: Vec<f64>,
+    offsets: Vec<f64>,
     trees: Vec<Tree>,
 }
 
@@ -38,6 +41,8 @@ struct ModelFile {
     features: Vec<String>,
     learning_rate: f64,
     init: Vec<f64>,
+    /// Added to each class's score before the argmax.
+    offsets: Vec<f64>,
     tree: Vec<Tree>,
 }
 
@@ -64,6 +69,13 @@ impl StanceModel {
                 file.init.len()
             ));
         }
+        if file.offsets.len() != classes.len() {
+            return Err(format!(
+                "{} classes but {} offsets",
+                classes.len(),
+                file.offsets.len()
+            ));
+        }
         for (index, tree) in file.tree.iter().enumerate() {
             tree.check(classes.len())
                 .map_err(|reason| format!("tree {}: {reason}", index + 1))?;
@@ -72,13 +84,19 @@ impl StanceModel {
             classes,
             learning_rate: file.learning_rate,
             init: file.init,
+            offsets: file.offsets,
             trees: file.tree,
         })
     }
 
     /// The class with the highest score (the first on ties).
     pub fn predict(&self, features: &Features) -> Stance {
-        let mut scores = self.init.clone();
+        let mut scores: Vec<f64> = self
+            .init
+            .iter()
+            .zip(&self.offsets)
+            .map(|(init, offset)| init + offset)
+            .collect();
         for tree in &self.trees {
             scores[tree.class] += self.learning_rate * tree.leaf_value(features);
         }
@@ -149,7 +167,7 @@ mod tests {
     fn model_text(tree: &str) -> String {
         let features: Vec<String> = FEATURE_NAMES.iter().map(|n| format!("{n:?}")).collect();
         format!(
-            "classes = [\"agree\", \"unrelated\"]\nfeatures = [{}]\nlearning_rate = 0.5\ninit = [0.0, 0.1]\n{tree}",
+            "classes = [\"agree\", \"unrelated\"]\nfeatures = [{}]\nlearning_rate = 0.5\ninit = [0.0, 0.1]\noffsets = [0.0, 0.0]\n{tree}",
             features.join(", ")
         )
     }
@@ -167,6 +185,21 @@ mod tests {
         // At the threshold a value goes left, as in the trainer.
         features[0] = 0.5;
         assert_eq!(model.predict(&features), Stance::Unrelated);
+    }
+
+    #[test]
+    fn offsets_move_the_bar_between_classes() {
+        // At key recall 0 the stump gives agree 0.5 * -1.0 against unrelated's 0.1; an
+        // offset of 0.7 for agree overturns that.
+        let text = model_text(STUMP).replace("offsets = [0.0, 0.0]", "offsets = [0.7, 0.0]");
+        let model = StanceModel::parse(&text).unwrap();
+        assert_eq!(
+            model.predict(&[0.0; super::super::FEATURE_COUNT]),
+            Stance::Agree
+        );
+        let text = model_text(STUMP).replace("offsets = [0.0, 0.0]", "offsets = [0.0]");
+        let err = StanceModel::parse(&text).unwrap_err();
+        assert_eq!(err, "2 classes but 1 offsets");
     }
 
     #[test]
