@@ -397,7 +397,8 @@ fn write_fact(
     write!(
         out,
         "<article class=\"fact\">\n<h3>{}</h3>\n<p class=\"muted\">confidence {:.3} · {} \
-         independent {} for, {} against · {} outlets · fact <code>{}</code></p>\n",
+         independent {} for, {} against · {} outlets · fact <code>{}</code> · story \
+         <code>{}</code></p>\n",
         Esc(&analysis.claims[leading[0]].text),
         analysis.scores.fact[fact],
         summary.voices_for,
@@ -409,6 +410,7 @@ fn write_fact(
         summary.voices_against,
         summary.outlets,
         Esc(&record.id),
+        Esc(&analysis.agreement.stories.stories[record.story].id),
     )?;
     let against: Vec<usize> = record
         .values

@@ -166,6 +166,17 @@ fn html_report_of_the_fixtures_is_complete_well_formed_and_deterministic() {
     assert!(html.contains("class=\"claim against\""));
     assert!(html.contains("$120 million"));
     assert!(html.contains(">copy</span>"), "wire copies are marked");
+    // Every fact card names its fact's story, as facts.csv does.
+    let facts = dir.csv("one/facts.csv");
+    let cards: Vec<&str> = html.split("· fact <code>").skip(1).collect();
+    assert!(cards.len() >= 2, "fact cards");
+    for card in cards {
+        let (fact, rest) = card
+            .split_once("</code> · story <code>")
+            .expect("story on card");
+        let story = &rest[..rest.find("</code>").unwrap()];
+        assert_eq!(row(&facts, "fact_id", fact)["story_id"], story, "{fact}");
+    }
     assert!(html.contains("No history yet"));
     assert!(html.contains("No input was skipped"));
     assert!(html.contains(&format!("credence {}", env!("CARGO_PKG_VERSION"))));
