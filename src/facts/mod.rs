@@ -281,8 +281,9 @@ pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
     let mut source_statements = vec![0; source_names.len()];
     let items = prepared
         .into_iter()
-        .zip(&solution.confidence)
-        .map(|(item, confidence)| {
+        .enumerate()
+        .map(|(index, item)| {
+            let confidence = solution.values(index);
             // Statements are distinct and sorted by source, so each list is too.
             let mut sources = vec![Vec::new(); item.parsed.len()];
             for &(source, value) in &item.statements {
