@@ -530,7 +530,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     if !common.quiet {
         eprintln!(
             "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",
-            input.records.len(),
+            input.rows.len(),
             input.missing_values,
             input.skipped.len(),
             scored.items.len(),
