@@ -128,7 +128,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     // recomputed; the rest (on long-tail data most items: one source each) follow from
     // the final trust in one pass after the loop.
     let live = &prepared.live;
-    prepared.value_confidence(live, &trust, &dependence, copying, config, &mut confidence);
+    prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
     let mut iterations = 0;
     let mut copy_rounds = 0;
     let mut dependence_settled = false;
@@ -142,21 +142,19 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
         trust = updated.iter().map(|t| t.0).collect();
-        prepared.value_confidence(live, &trust, &dependence, copying, config, &mut confidence);
+        prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
         // Dependence is re-estimated only when trust has roughly settled under the
         // previous estimate: testing every source pair on every iteration made the
         // solve 20× slower on a million observations.
         let estimating = copying.prior > 0.0 && !dependence_settled;
         if estimating && change < DEPENDENCE_TOLERANCE {
             copy_rounds += 1;
-            let estimate = Dependencies {
-                pairs: prepared.dependence(&trust, &confidence, copying, config),
-                order: trust.clone(),
-            };
+            let pairs = prepared.dependence(&trust, &confidence, copying, config);
+            let estimate = Dependencies::new(&prepared.observations, pairs, &trust, copying);
             let moved = largest_change(&dependence.pairs, &estimate.pairs);
             dependence = estimate;
             dependence_settled = moved <= DEPENDENCE_TOLERANCE || copy_rounds == MAX_COPY_ROUNDS;
-            prepared.value_confidence(live, &trust, &dependence, copying, config, &mut confidence);
+            prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
         } else if !estimating && change < config.tolerance {
             converged = true;
             break;
@@ -165,14 +163,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     // Every change of trust or dependence above is followed by a pass over the live
     // items, so this pass sees the same inputs as their last one.
     let settled = &prepared.settled;
-    prepared.value_confidence(
-        settled,
-        &trust,
-        &dependence,
-        copying,
-        config,
-        &mut confidence,
-    );
+    prepared.value_confidence(settled, &trust, &dependence, config, &mut confidence);
     let evidence = prepared.update_trust(&confidence, config);
     let mut checkable = vec![0; problem.sources];
     for &observation in &prepared.evidence {
@@ -302,7 +293,6 @@ impl<'a> Prepared<'a> {
         items: &[usize],
         trust: &[f64],
         dependence: &Dependencies,
-        copying: Copying,
         config: &ScoreConfig,
         flat: &mut [f64],
     ) {
@@ -327,10 +317,23 @@ impl<'a> Prepared<'a> {
             |votes, (item, out)| {
                 votes.clear();
                 votes.resize(out.len(), 0.0);
-                let observations = &self.observations[self.by_item[item].clone()];
-                for providers in observations.chunk_by(|a, b| a.value == b.value) {
+                let range = self.by_item[item].clone();
+                let mut first = range.start;
+                for providers in self.observations[range].chunk_by(|a, b| a.value == b.value) {
+                    let vote = |o: &Observation| o.weight * strength[o.source];
                     votes[providers[0].value] =
-                        value_votes(providers, &strength, dependence, copying);
+                        if dependence.pairs.is_empty() || providers.len() < 2 {
+                            providers.iter().map(vote).sum()
+                        } else {
+                            let mut total = 0.0;
+                            for &(observation, independence) in
+                                &dependence.arranged[first..first + providers.len()]
+                            {
+                                total += independence * vote(&self.observations[observation]);
+                            }
+                            total
+                        };
+                    first += providers.len();
                 }
                 // `out` holds each value's own votes while implications add to `votes`.
                 out.copy_from_slice(votes);
@@ -401,14 +404,53 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The current dependence estimate: P(dependent) per source pair, and the trust the
-/// sources had when it was made, which fixes who counts first on a shared value. Were
-/// the order taken from the moving trust, two near-equal copiers would swap places
-/// every iteration and the iteration would never settle.
+/// The current dependence estimate: P(dependent) per source pair, and how each value's
+/// providers count under it. Providers are taken in the order of their trust when the
+/// estimate was made, and each later one counts only as far as it is not a copy of
+/// one already counted (Dong et al.'s independence factor). Were the order taken from
+/// the moving trust, two near-equal copiers would swap places every iteration and the
+/// iteration would never settle; fixed, the order and the factors are worked out once
+/// per estimate rather than on every pass.
 #[derive(Default)]
 struct Dependencies {
     pairs: HashMap<(usize, usize), f64>,
-    order: Vec<f64>,
+    /// For the providers of each value with two or more, at the value's place in the
+    /// observations: the observation counted at each rank and its independence factor.
+    arranged: Vec<(usize, f64)>,
+}
+
+impl Dependencies {
+    fn new(
+        observations: &[Observation],
+        pairs: HashMap<(usize, usize), f64>,
+        order: &[f64],
+        copying: Copying,
+    ) -> Self {
+        let mut arranged = vec![(0, 1.0); observations.len()];
+        let mut first = 0;
+        for providers in observations.chunk_by(|a, b| (a.item, a.value) == (b.item, b.value)) {
+            if providers.len() >= 2 {
+                let mut ordered: Vec<usize> = (first..first + providers.len()).collect();
+                ordered.sort_by(|&a, &b| {
+                    let (a, b) = (observations[a].source, observations[b].source);
+                    order[b].total_cmp(&order[a]).then(a.cmp(&b))
+                });
+                for (rank, &observation) in ordered.iter().enumerate() {
+                    let source = observations[observation].source;
+                    let independence: f64 = ordered[..rank]
+                        .iter()
+                        .map(|&earlier| {
+                            let key = ordered_pair(observations[earlier].source, source);
+                            1.0 - copying.probability * pairs.get(&key).copied().unwrap_or(0.0)
+                        })
+                        .product();
+                    arranged[first + rank] = (observation, independence);
+                }
+            }
+            first += providers.len();
+        }
+        Dependencies { pairs, arranged }
+    }
 }
 
 /// The largest change in any pair's dependence between two estimates (a pair missing
@@ -420,41 +462,6 @@ fn largest_change(old: &HashMap<(usize, usize), f64>, new: &HashMap<(usize, usiz
             .fold(0.0, f64::max)
     };
     moved(old, new).max(moved(new, old))
-}
-
-/// The summed votes of one value's providers. With dependence known, providers are
-/// taken in the order of their trust when it was estimated, and each later one counts
-/// only as far as it is not a copy of one already counted (Dong et al.'s independence
-/// factor).
-fn value_votes(
-    providers: &[Observation],
-    strength: &[f64],
-    dependence: &Dependencies,
-    copying: Copying,
-) -> f64 {
-    let vote = |o: &Observation| o.weight * strength[o.source];
-    if dependence.pairs.is_empty() || providers.len() < 2 {
-        return providers.iter().map(vote).sum();
-    }
-    let mut ordered: Vec<&Observation> = providers.iter().collect();
-    let order = &dependence.order;
-    ordered.sort_by(|a, b| {
-        order[b.source]
-            .total_cmp(&order[a.source])
-            .then(a.source.cmp(&b.source))
-    });
-    let mut total = 0.0;
-    for (index, observation) in ordered.iter().enumerate() {
-        let independence: f64 = ordered[..index]
-            .iter()
-            .map(|earlier| {
-                let key = ordered_pair(earlier.source, observation.source);
-                1.0 - copying.probability * dependence.pairs.get(&key).copied().unwrap_or(0.0)
-            })
-            .product();
-        total += independence * vote(observation);
-    }
-    total
 }
 
 fn ordered_pair(a: usize, b: usize) -> (usize, usize) {
