@@ -122,13 +122,18 @@ const TRUST_CLAMP: f64 = 1e-3;
 pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solution {
     let prepared = Prepared::new(problem, copying);
     let mut trust = vec![config.prior_trust; problem.sources];
+    // ln is the costliest step of a vote; a source's strength is the same on every
+    // item it speaks to, and only the sources with evidence ever move from the prior,
+    // so each is taken once per change of its trust, not once per observation.
+    let mut strength =
+        vec![vote_strength(config.prior_trust, config.false_values); problem.sources];
     let mut dependence = Dependencies::default();
     let mut confidence = vec![0.0; *prepared.offsets.last().unwrap_or(&0)];
     // While trust and dependence move, only the items they are estimated from are
     // recomputed; the rest (on long-tail data most items: one source each) follow from
     // the final trust in one pass after the loop.
     let live = &prepared.live;
-    prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
+    prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
     let mut iterations = 0;
     let mut copy_rounds = 0;
     let mut dependence_settled = false;
@@ -141,8 +146,12 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             .zip(&trust)
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
-        trust = updated.iter().map(|t| t.0).collect();
-        prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
+        for ((old, new), strength) in trust.iter_mut().zip(&updated).zip(&mut strength) {
+            if *old != new.0 {
+                (*old, *strength) = (new.0, vote_strength(new.0, config.false_values));
+            }
+        }
+        prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
         // Dependence is re-estimated only when trust has roughly settled under the
         // previous estimate: testing every source pair on every iteration made the
         // solve 20× slower on a million observations.
@@ -154,7 +163,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             let moved = largest_change(&dependence.pairs, &estimate.pairs);
             dependence = estimate;
             dependence_settled = moved <= DEPENDENCE_TOLERANCE || copy_rounds == MAX_COPY_ROUNDS;
-            prepared.value_confidence(live, &trust, &dependence, config, &mut confidence);
+            prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
         } else if !estimating && change < config.tolerance {
             converged = true;
             break;
@@ -163,7 +172,7 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     // Every change of trust or dependence above is followed by a pass over the live
     // items, so this pass sees the same inputs as their last one.
     let settled = &prepared.settled;
-    prepared.value_confidence(settled, &trust, &dependence, config, &mut confidence);
+    prepared.value_confidence(settled, &strength, &dependence, config, &mut confidence);
     let evidence = prepared.update_trust(&confidence, config);
     let mut checkable = vec![0; problem.sources];
     for &observation in &prepared.evidence {
@@ -284,24 +293,18 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    /// Confidence of every candidate value of `items` (ascending) into `flat`: item
-    /// i's values start at `offsets[i]`. One buffer for the whole solve rather than one
+    /// Confidence of every candidate value of `items` (ascending), given each source's
+    /// vote strength, into `flat`: item i's values start at `offsets[i]`. One buffer for the whole solve rather than one
     /// per item or per pass keeps the iteration free of allocation and page faults,
     /// which are most of its cost on long-tail data.
     fn value_confidence(
         &self,
         items: &[usize],
-        trust: &[f64],
+        strength: &[f64],
         dependence: &Dependencies,
         config: &ScoreConfig,
         flat: &mut [f64],
     ) {
-        // ln is the costliest step of a vote; a source's strength is the same on every
-        // item it speaks to, so it is taken once per pass, not once per observation.
-        let strength: Vec<f64> = trust
-            .iter()
-            .map(|&t| vote_strength(t, config.false_values))
-            .collect();
         let mut per_item: Vec<(usize, &mut [f64])> = Vec::with_capacity(items.len());
         let (mut rest, mut start) = (flat, 0);
         for &item in items {
