@@ -53,14 +53,31 @@ impl Interner {
 
     /// Every id's place among the strings sorted, and the ids in that order.
     pub fn ranks(&self) -> (Vec<u32>, Vec<u32>) {
-        let mut sorted: Vec<u32> = (0..self.ends.len() as u32).collect();
-        // Unstable is deterministic here: the strings are distinct.
-        sorted.par_sort_unstable_by(|&a, &b| self.get(a).cmp(self.get(b)));
-        let mut rank = vec![0; sorted.len()];
-        for (place, &id) in sorted.iter().enumerate() {
+        // Sorted by each string's first eight bytes as one integer, and by the whole
+        // string only where those tie: most comparisons are then of integers, not of
+        // two strings looked up by id.
+        let mut keyed: Vec<(u64, u32)> = (0..self.ends.len() as u32)
+            .map(|id| {
+                let mut head = [0; 8];
+                let bytes = self.get(id).as_bytes();
+                let len = bytes.len().min(8);
+                head[..len].copy_from_slice(&bytes[..len]);
+                (u64::from_be_bytes(head), id)
+            })
+            .collect();
+        // Files are often sorted already (by object, say): then one pass suffices.
+        let in_order = |a: &(u64, u32), b: &(u64, u32)| {
+            a.0.cmp(&b.0).then_with(|| self.get(a.1).cmp(self.get(b.1)))
+        };
+        if !keyed.is_sorted_by(|a, b| in_order(a, b).is_lt()) {
+            // Unstable is deterministic here: the strings are distinct.
+            keyed.par_sort_unstable_by(in_order);
+        }
+        let mut rank = vec![0; keyed.len()];
+        for (place, &(_, id)) in keyed.iter().enumerate() {
             rank[id as usize] = place as u32;
         }
-        (rank, sorted)
+        (rank, keyed.into_iter().map(|(_, id)| id).collect())
     }
 }
 
