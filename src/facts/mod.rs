@@ -9,7 +9,6 @@
 pub mod intern;
 pub mod value;
 
-use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -17,7 +16,9 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::report::{fixed_into, safe_cell, write_atomically, write_records, StagedFile};
+use crate::report::{
+    fixed_into, push_record, safe_cell, write_atomically, write_lines, StagedFile,
+};
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use intern::Interner;
 use value::{Kind, Parsed, ValueRules};
@@ -596,59 +597,67 @@ pub fn write_fact_reports(
     let files: [StagedFile; 3] = [
         (
             "truths.csv",
-            Box::new(|path| write_records(path, bom, |writer| write_truths(writer, scored))),
+            Box::new(|path| write_lines(path, bom, |out| write_truths(out, scored))),
         ),
         (
             "values.csv",
-            Box::new(|path| write_records(path, bom, |writer| write_values(writer, scored))),
+            Box::new(|path| write_lines(path, bom, |out| write_values(out, scored))),
         ),
         (
             "sources.csv",
-            Box::new(|path| write_records(path, bom, |writer| write_sources(writer, scored))),
+            Box::new(|path| write_lines(path, bom, |out| write_sources(out, scored))),
         ),
     ];
     write_atomically(dir, &files)
 }
 
 /// truths.csv: one row per item, its chosen value.
-fn write_truths<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
-    writer.write_record([
-        "object",
-        "attribute",
-        "value",
-        "confidence",
-        "kind",
-        "candidates",
-    ])?;
+fn write_truths(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "object",
+            "attribute",
+            "value",
+            "confidence",
+            "kind",
+            "candidates",
+        ],
+    );
     let input = scored.input;
     let mut confidence = String::new();
     let mut count = itoa::Buffer::new();
     for (item, candidates) in scored.each_item() {
         let truth = &candidates[item.truth];
         fixed_into(&mut confidence, truth.confidence);
-        writer.write_record([
-            &*safe_cell(input.objects.get(item.object)),
-            &*safe_cell(input.attributes.get(item.attribute)),
-            &*safe_cell(input.values.get(truth.display)),
-            &confidence,
-            item.kind.as_str(),
-            count.format(candidates.len()),
-        ])?;
+        push_record(
+            out,
+            &[
+                &*safe_cell(input.objects.get(item.object)),
+                &*safe_cell(input.attributes.get(item.attribute)),
+                &*safe_cell(input.values.get(truth.display)),
+                &confidence,
+                item.kind.as_str(),
+                count.format(candidates.len()),
+            ],
+        );
     }
-    Ok(())
 }
 
 /// values.csv: every candidate of every item, with the sources stating it.
-fn write_values<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
-    writer.write_record([
-        "object",
-        "attribute",
-        "value",
-        "confidence",
-        "chosen",
-        "sources",
-        "supporting_sources",
-    ])?;
+fn write_values(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "object",
+            "attribute",
+            "value",
+            "confidence",
+            "chosen",
+            "sources",
+            "supporting_sources",
+        ],
+    );
     let input = scored.input;
     let (mut confidence, mut supporters) = (String::new(), String::new());
     let mut count = itoa::Buffer::new();
@@ -667,31 +676,36 @@ fn write_values<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> 
                 }
                 supporters.push_str(scored.source_name(source));
             }
-            writer.write_record([
-                &*object,
-                &*attribute,
-                &*safe_cell(input.values.get(candidate.display)),
-                &confidence,
-                if index == item.truth { "true" } else { "false" },
-                count.format(candidate.sources),
-                &*safe_cell(&supporters),
-            ])?;
+            push_record(
+                out,
+                &[
+                    &*object,
+                    &*attribute,
+                    &*safe_cell(input.values.get(candidate.display)),
+                    &confidence,
+                    if index == item.truth { "true" } else { "false" },
+                    count.format(candidate.sources),
+                    &*safe_cell(&supporters),
+                ],
+            );
         }
     }
-    Ok(())
 }
 
 /// sources.csv: every source's trust, its interval, and the sources it likely copies.
-fn write_sources<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
-    writer.write_record([
-        "source",
-        "trust",
-        "trust_low",
-        "trust_high",
-        "claims",
-        "checkable",
-        "likely_copies_with",
-    ])?;
+fn write_sources(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "source",
+            "trust",
+            "trust_low",
+            "trust_high",
+            "claims",
+            "checkable",
+            "likely_copies_with",
+        ],
+    );
     let mut partners: Vec<Vec<&str>> = vec![Vec::new(); scored.sources.len()];
     for pair in &scored.dependent {
         partners[pair.first].push(scored.source_name(pair.second as u32));
@@ -705,15 +719,17 @@ fn write_sources<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) ->
         fixed_into(&mut low, estimate.low);
         fixed_into(&mut high, estimate.high);
         copies.sort_unstable();
-        writer.write_record([
-            &*safe_cell(scored.source_name(place as u32)),
-            &trust,
-            &low,
-            &high,
-            claims.format(scored.source_statements[place]),
-            checkable.format(estimate.checkable),
-            &*safe_cell(&copies.join("; ")),
-        ])?;
+        push_record(
+            out,
+            &[
+                &*safe_cell(scored.source_name(place as u32)),
+                &trust,
+                &low,
+                &high,
+                claims.format(scored.source_statements[place]),
+                checkable.format(estimate.checkable),
+                &*safe_cell(&copies.join("; ")),
+            ],
+        );
     }
-    Ok(())
 }
