@@ -429,6 +429,13 @@ impl Dependencies {
         order: &[f64],
         copying: Copying,
     ) -> Self {
+        if pairs.is_empty() {
+            // No pair is discounted: votes are plain sums (see `value_confidence`).
+            return Dependencies {
+                pairs,
+                arranged: Vec::new(),
+            };
+        }
         let mut arranged = vec![(0, 1.0); observations.len()];
         let mut first = 0;
         for providers in observations.chunk_by(|a, b| (a.item, a.value) == (b.item, b.value)) {
