@@ -443,21 +443,29 @@ pub fn push_record(out: &mut Vec<u8>, fields: &[&str]) {
         out.extend_from_slice(b"\"\"\n");
         return;
     }
+    /// The bytes that make the csv writer quote a field.
+    const QUOTED: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b',' as usize] = true;
+        table[b'"' as usize] = true;
+        table[b'\r' as usize] = true;
+        table[b'\n' as usize] = true;
+        table
+    };
+    // Room for the record unquoted, so the pushes below do not grow the buffer.
+    out.reserve(fields.iter().map(|f| f.len() + 1).sum());
     for (index, field) in fields.iter().enumerate() {
         if index > 0 {
             out.push(b',');
         }
         let bytes = field.as_bytes();
-        if bytes
-            .iter()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-        {
+        if bytes.iter().any(|&b| QUOTED[usize::from(b)]) {
             out.push(b'"');
-            for &b in bytes {
-                if b == b'"' {
-                    out.push(b'"');
+            for (index, piece) in bytes.split(|&b| b == b'"').enumerate() {
+                if index > 0 {
+                    out.extend_from_slice(b"\"\"");
                 }
-                out.push(b);
+                out.extend_from_slice(piece);
             }
             out.push(b'"');
         } else {
