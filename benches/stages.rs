@@ -9,7 +9,8 @@
 //! Run with `cargo bench --bench stages` (about a minute on two cores), or
 //! `cargo bench --bench stages -- tokenize` for one stage. Throughput of the text
 //! stages is in bytes of article text, so their MB/s compare with each other and with
-//! `unicode_words_baseline`; `agreement` counts claims and `score_engine` observations.
+//! `unicode_words_baseline`; `agreement` counts claims, `score_engine` observations
+//! and `score_facts` (structured mode end to end: read, score, write) rows.
 //!
 //! `tokenize`, `unicode_words_baseline` and `extract_claims` run on one thread, one
 //! article after another; `agreement` and `score_engine` use rayon's global pool as
@@ -24,6 +25,7 @@ use criterion::{criterion_group, BenchmarkGroup, Criterion, SamplingMode, Throug
 use credence::agreement;
 use credence::claims::ClaimExtractor;
 use credence::config::Config;
+use credence::facts;
 use credence::gen::{Generator, Params, Rng};
 use credence::progress::Progress;
 use credence::score::engine::{self, Implication, Observation, Problem};
@@ -151,6 +153,53 @@ fn build_problem() -> Problem {
 }
 
 // ---------------------------------------------------------------------------------
+// Structured mode: a facts file for `credence score --facts`
+// ---------------------------------------------------------------------------------
+
+const FACT_SOURCES: usize = 20_000;
+const FACT_OBJECTS: usize = 100_000;
+const FACT_YEARS: usize = 3;
+const FACT_ROWS: usize = 1_000_000;
+
+/// A TSV of 1M rows like Population's: 100,000 cities × 3 census years, every item
+/// stated at least once, source activity skewed (a long tail of one-claim sources),
+/// each source right with its own accuracy; wrong values are near misses (which the
+/// true one implies) or far off, some written with thousands separators.
+fn build_facts_tsv() -> String {
+    use std::fmt::Write as _;
+    let mut rng = Rng::new(0x5eed_f00d_cafe_0001);
+    let items = FACT_OBJECTS * FACT_YEARS;
+    let truth: Vec<u64> = (0..items).map(|_| rng.range(1_000, 5_000_000)).collect();
+    let accuracy: Vec<f64> = (0..FACT_SOURCES).map(|_| 0.5 + 0.49 * rng.unit()).collect();
+    let mut text = String::from("source\tobject\tattribute\tvalue\n");
+    for index in 0..FACT_ROWS {
+        let item = if index < items {
+            index
+        } else {
+            rng.below(items)
+        };
+        let u = rng.unit();
+        let source = ((u * u) * FACT_SOURCES as f64) as usize % FACT_SOURCES;
+        let true_value = truth[item];
+        let value = if rng.chance(accuracy[source]) {
+            true_value
+        } else if rng.chance(0.5) {
+            true_value + true_value / 200 + 1
+        } else {
+            true_value / 2 + rng.range(0, true_value)
+        };
+        let (object, year) = (item / FACT_YEARS, 2000 + 5 * (item % FACT_YEARS));
+        let _ = write!(text, "source {source}\tcity {object}\tPopulation{year}\t");
+        if value >= 1_000 && rng.chance(0.2) {
+            let _ = writeln!(text, "{},{:03}", value / 1_000, value % 1_000);
+        } else {
+            let _ = writeln!(text, "{value}");
+        }
+    }
+    text
+}
+
+// ---------------------------------------------------------------------------------
 // Benchmarks
 // ---------------------------------------------------------------------------------
 
@@ -271,13 +320,37 @@ fn bench_score_engine(c: &mut Criterion) {
     group.finish();
 }
 
+/// `credence score --facts` end to end in one process: reading the file, the
+/// engine, and the three reports published atomically.
+fn bench_score_facts(c: &mut Criterion) {
+    let config = Config::builtin();
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let facts = dir.path().join("facts.tsv");
+    std::fs::write(&facts, build_facts_tsv()).expect("the facts file is written");
+    let out = dir.path().join("out");
+    let run = || {
+        let input = facts::read_facts(&facts, b'\t', &config).expect("the facts file reads");
+        let scored = facts::score_facts(&input, &config);
+        facts::write_fact_reports(&out, &scored, false).expect("the reports are written");
+        (input.rows.len(), scored.items.len(), scored.iterations)
+    };
+    let (rows, items, iterations) = run();
+    eprintln!("score_facts: {rows} rows, {items} items, {iterations} iterations");
+    let mut group = group(c, "score_facts");
+    group.sampling_mode(SamplingMode::Flat);
+    group.throughput(Throughput::Elements(rows as u64));
+    group.bench_function("1M_rows", |b| b.iter(|| black_box(run())));
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_tokenize,
     bench_unicode_words_baseline,
     bench_extract_claims,
     bench_agreement,
-    bench_score_engine
+    bench_score_engine,
+    bench_score_facts
 );
 
 criterion::criterion_main!(benches);

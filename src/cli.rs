@@ -343,7 +343,8 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         run_date: Some(args.run_date.unwrap_or_else(today)),
     };
     let reports_started = Instant::now();
-    let published = crate::report::write_reports(&common.out, &analysis, &options)?;
+    let published =
+        pool.install(|| crate::report::write_reports(&common.out, &analysis, &options))?;
     if args.timings {
         let stages = analysis
             .timings
@@ -513,13 +514,16 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
     let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
     let _lock = lock_out(&common.out)?;
-    let scored = pool.install(|| crate::facts::score_facts(&input, &config));
-    crate::facts::write_fact_reports(&common.out, &scored, common.excel(&config))?;
+    let scored = pool.install(|| {
+        let scored = crate::facts::score_facts(&input, &config);
+        crate::facts::write_fact_reports(&common.out, &scored, common.excel(&config))
+            .map(|_| scored)
+    })?;
     report_skipped(&input.path, &input.skipped);
     if !common.quiet {
         eprintln!(
             "credence: {} observations ({} without a value, {} skipped), {} items, {} sources, {} iterations{} in {:.2} s; reports in {}",
-            input.records.len(),
+            input.rows.len(),
             input.missing_values,
             input.skipped.len(),
             scored.items.len(),

@@ -6,30 +6,32 @@
 //! the item's distinct values after parsing (`value`), and the implications between
 //! candidates say which values support which.
 
+pub mod intern;
 pub mod value;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::config::Config;
 use crate::report::{
-    cell, fixed, fixed_into, safe_cell, staged_csv, write_atomically, write_records, StagedFile,
+    fixed_into, push_record, safe_cell, write_atomically, write_lines, StagedFile,
 };
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
+use intern::Interner;
 use value::{Kind, Parsed, ValueRules};
 
-/// One row of the input.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FactRecord {
-    pub source: String,
-    pub object: String,
-    pub attribute: String,
-    pub value: String,
+/// One row of the input: ids into its `FactInput`'s interners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactRow {
+    pub source: u32,
+    pub object: u32,
+    /// "" when the file has no attribute column.
+    pub attribute: u32,
+    /// The value as written (trimmed), before parsing.
+    pub value: u32,
 }
 
 /// A row left out, and why.
@@ -42,7 +44,11 @@ pub struct SkippedRow {
 #[derive(Debug, Clone, Default)]
 pub struct FactInput {
     pub path: PathBuf,
-    pub records: Vec<FactRecord>,
+    pub sources: Interner,
+    pub objects: Interner,
+    pub attributes: Interner,
+    pub values: Interner,
+    pub rows: Vec<FactRow>,
     /// Rows whose value is empty or a "not available" marker: no statement at all.
     pub missing_values: usize,
     pub skipped: Vec<SkippedRow>,
@@ -83,12 +89,14 @@ pub fn read_facts(path: &Path, delimiter: u8, config: &Config) -> anyhow::Result
         .quoting(delimiter != b'\t')
         .flexible(true)
         .has_headers(false)
-        .from_reader(std::io::BufReader::new(file));
-    let mut rows = reader.byte_records();
-    let header = match rows.next() {
-        Some(row) => row.with_context(|| format!("{}: line 1", path.display()))?,
-        None => anyhow::bail!("{}: empty file, expected a header row", path.display()),
-    };
+        .buffer_capacity(1 << 16)
+        .from_reader(file);
+    let mut header = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => anyhow::bail!("{}: empty file, expected a header row", path.display()),
+        Err(err) => return Err(err).with_context(|| format!("{}: line 1", path.display())),
+    }
     let column = |name: &str| {
         header.iter().position(|field| {
             String::from_utf8_lossy(field)
@@ -107,19 +115,31 @@ pub fn read_facts(path: &Path, delimiter: u8, config: &Config) -> anyhow::Result
     };
     let (source, object, value) = (required("source")?, required("object")?, required("value")?);
     let attribute = column("attribute");
-    let missing: HashSet<String> = config
+    let missing: Vec<String> = config
         .facts
         .missing_values
         .iter()
         .map(|m| m.trim().to_lowercase())
         .collect();
+    // The markers are lower-cased, so an ASCII value matches one exactly when it
+    // matches ignoring ASCII case: no lower-cased copy of every value.
+    let is_missing = |value: &str| {
+        if value.is_ascii() {
+            missing.iter().any(|m| value.eq_ignore_ascii_case(m))
+        } else {
+            let lower = value.to_lowercase();
+            missing.contains(&lower)
+        }
+    };
     let mut input = FactInput {
         path: path.to_path_buf(),
         ..FactInput::default()
     };
-    for row in rows {
-        let row = match row {
-            Ok(row) => row,
+    let mut row = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(err) => {
                 let line = err.position().map_or(0, |p| p.line());
                 input.skipped.push(SkippedRow {
@@ -128,9 +148,9 @@ pub fn read_facts(path: &Path, delimiter: u8, config: &Config) -> anyhow::Result
                 });
                 continue;
             }
-        };
+        }
         let line = row.position().map_or(0, |p| p.line());
-        let field = |index: usize| -> Result<String, String> {
+        let field = |index: usize| -> Result<&str, String> {
             let bytes = row.get(index).ok_or_else(|| {
                 format!(
                     "{} fields, fewer than the header's {}",
@@ -139,225 +159,359 @@ pub fn read_facts(path: &Path, delimiter: u8, config: &Config) -> anyhow::Result
                 )
             })?;
             std::str::from_utf8(bytes)
-                .map(|text| text.trim().to_string())
+                .map(str::trim)
                 .map_err(|_| "not valid UTF-8".to_string())
         };
-        let record = (|| {
-            Ok::<_, String>(FactRecord {
-                source: field(source)?,
-                object: field(object)?,
-                attribute: attribute.map(field).transpose()?.unwrap_or_default(),
-                value: field(value)?,
-            })
+        let fields = (|| {
+            Ok::<_, String>([
+                field(source)?,
+                field(object)?,
+                attribute.map(field).transpose()?.unwrap_or_default(),
+                field(value)?,
+            ])
         })();
-        match record {
+        match fields {
             Err(reason) => input.skipped.push(SkippedRow { line, reason }),
-            Ok(record) if record.source.is_empty() || record.object.is_empty() => {
+            Ok([source, object, ..]) if source.is_empty() || object.is_empty() => {
                 input.skipped.push(SkippedRow {
                     line,
                     reason: "empty source or object".into(),
                 });
             }
-            Ok(record) if missing.contains(&record.value.to_lowercase()) => {
-                input.missing_values += 1;
+            Ok([.., value]) if is_missing(value) => input.missing_values += 1,
+            Ok([source, object, attribute, value]) => {
+                let row = FactRow {
+                    source: input.sources.intern(source),
+                    object: input.objects.intern(object),
+                    attribute: input.attributes.intern(attribute),
+                    value: input.values.intern(value),
+                };
+                input.rows.push(row);
             }
-            Ok(record) => input.records.push(record),
         }
     }
     Ok(input)
 }
 
 /// One candidate value of an item.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
-    /// The most common raw spelling among the rows stating this value.
-    pub display: String,
+    /// The most common raw spelling among the rows stating this value (an id into
+    /// the input's `values`).
+    pub display: u32,
     pub confidence: f64,
-    /// Source indices, sorted.
-    pub sources: Vec<usize>,
+    /// How many sources state it (its run in `ScoredFacts::supporters`).
+    pub sources: usize,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoredItem {
-    pub object: String,
-    pub attribute: String,
+    pub object: u32,
+    pub attribute: u32,
     pub kind: Kind,
-    /// Sorted by confidence, highest first (ties by display).
-    pub candidates: Vec<Candidate>,
-    /// Index into `candidates` of the value reported as true.
+    /// How many candidates (its run in `ScoredFacts::candidates`).
+    pub candidates: usize,
+    /// Index among its candidates of the value reported as true.
     pub truth: usize,
 }
 
+/// The scored items, sorted by object and attribute, with their candidates sorted by
+/// confidence, highest first (ties by display). Items, candidates and supporters are
+/// flat vectors, each item's or candidate's share the next run of the following one.
 #[derive(Debug, Clone)]
-pub struct ScoredFacts {
-    pub sources: Vec<String>,
+pub struct ScoredFacts<'a> {
+    pub input: &'a FactInput,
+    /// Source ids sorted by name: a source's place here is its index everywhere below.
+    pub sources: Vec<u32>,
     /// Distinct (item, value) statements per source.
     pub source_statements: Vec<usize>,
     pub trust: Vec<Trust>,
     pub dependent: Vec<Dependence>,
     pub items: Vec<ScoredItem>,
+    pub candidates: Vec<Candidate>,
+    /// The sources (sorted) stating each candidate, candidate after candidate.
+    pub supporters: Vec<u32>,
     pub iterations: usize,
     pub converged: bool,
 }
 
-/// An item's rows as candidate values, ready for the engine.
-struct PreparedItem {
-    object: String,
-    attribute: String,
-    kind: Kind,
-    parsed: Vec<Parsed>,
-    displays: Vec<String>,
-    /// Distinct (source, candidate) pairs, sorted: a re-crawled row is one statement.
-    statements: Vec<(usize, usize)>,
-    /// (from, to, strength) between this item's candidates.
-    implications: Vec<(usize, usize, f64)>,
+impl ScoredFacts<'_> {
+    /// Each item with its candidates.
+    pub fn each_item(&self) -> impl Iterator<Item = (&ScoredItem, &[Candidate])> {
+        let mut start = 0;
+        self.items.iter().map(move |item| {
+            let candidates = &self.candidates[start..start + item.candidates];
+            start += item.candidates;
+            (item, candidates)
+        })
+    }
+
+    pub fn source_name(&self, place: u32) -> &str {
+        self.input.sources.get(self.sources[place as usize])
+    }
 }
 
-pub fn score_facts(input: &FactInput, config: &Config) -> ScoredFacts {
+/// Items as candidate values, ready for the engine: flat, item after item, like
+/// `ScoredFacts`.
+#[derive(Default)]
+struct Prepared {
+    items: Vec<PreparedItem>,
+    parsed: Vec<Parsed>,
+    /// Value ids of the candidates' spellings.
+    displays: Vec<u32>,
+    /// Distinct (source, candidate) pairs of each item, sorted: a re-crawled row is
+    /// one statement.
+    statements: Vec<(u32, u32)>,
+    /// (from, to, strength) between one item's candidates.
+    implications: Vec<(u32, u32, f64)>,
+}
+
+struct PreparedItem {
+    object: u32,
+    attribute: u32,
+    kind: Kind,
+    candidates: usize,
+    statements: usize,
+    implications: usize,
+}
+
+impl Prepared {
+    fn append(&mut self, mut other: Prepared) {
+        self.items.append(&mut other.items);
+        self.parsed.append(&mut other.parsed);
+        self.displays.append(&mut other.displays);
+        self.statements.append(&mut other.statements);
+        self.implications.append(&mut other.implications);
+    }
+}
+
+/// Items per unit of parallel work: enough that a block's flat vectors amortise.
+const BLOCK: usize = 2048;
+
+pub fn score_facts<'a>(input: &'a FactInput, config: &Config) -> ScoredFacts<'a> {
     let rules = ValueRules {
         noise_words: config.lexicons.value_noise.clone(),
         number_tolerance: config.facts.number_tolerance,
         time_tolerance_minutes: config.facts.time_tolerance_minutes,
     };
-    let source_names: Vec<String> = {
-        let mut names: Vec<String> = input.records.iter().map(|r| r.source.clone()).collect();
-        names.sort_unstable();
-        names.dedup();
-        names
-    };
-    let source_index: HashMap<&str, usize> = source_names
+    let (source_place, sources) = input.sources.ranks();
+    // Rows grouped by item in (object, attribute) order, each item's rows in file
+    // order (which fixes the order of its candidates): a sort of integer keys.
+    let (object_rank, _) = input.objects.ranks();
+    let (attribute_rank, _) = input.attributes.ranks();
+    let mut order: Vec<(u64, u32)> = input
+        .rows
         .iter()
         .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
-        .collect();
-    let mut rows_by_item: BTreeMap<(&str, &str), Vec<&FactRecord>> = BTreeMap::new();
-    for record in &input.records {
-        rows_by_item
-            .entry((&record.object, &record.attribute))
-            .or_default()
-            .push(record);
-    }
-    let prepared: Vec<PreparedItem> = rows_by_item
-        .into_par_iter()
-        .map(|((object, attribute), rows)| {
-            prepare_item(object, attribute, &rows, &source_index, &rules)
+        .map(|(index, row)| {
+            let object = u64::from(object_rank[row.object as usize]);
+            let attribute = u64::from(attribute_rank[row.attribute as usize]);
+            (object << 32 | attribute, index as u32)
         })
         .collect();
+    order.par_sort_unstable();
+    let mut item_rows: Vec<Range<usize>> = Vec::new();
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
+        let start = item_rows.last().map_or(0, |r| r.end);
+        item_rows.push(start..start + group.len());
+    }
+    let prepared = item_rows
+        .par_chunks(BLOCK)
+        .map(|block| {
+            let mut out = Prepared::default();
+            let mut scratch = Scratch::default();
+            for range in block {
+                scratch.rows.clear();
+                scratch.rows.extend(
+                    order[range.clone()]
+                        .iter()
+                        .map(|&(_, row)| input.rows[row as usize]),
+                );
+                prepare_item(input, &source_place, &rules, &mut scratch, &mut out);
+            }
+            out
+        })
+        .reduce(Prepared::default, |mut all, block| {
+            all.append(block);
+            all
+        });
 
     let mut problem = Problem {
-        sources: source_names.len(),
+        sources: sources.len(),
         ..Problem::default()
     };
-    for (item, prepared) in prepared.iter().enumerate() {
-        problem.item_values.push(prepared.parsed.len());
+    let mut statements = prepared.statements.as_slice();
+    let mut implications = prepared.implications.as_slice();
+    for (item, prepared_item) in prepared.items.iter().enumerate() {
+        problem.item_values.push(prepared_item.candidates);
+        let (own, rest) = statements.split_at(prepared_item.statements);
+        statements = rest;
         // A source listing one item several times with different values (a shop's
         // two listings of a book) splits one vote between them.
-        for same_source in prepared.statements.chunk_by(|a, b| a.0 == b.0) {
+        for same_source in own.chunk_by(|a, b| a.0 == b.0) {
             for &(source, value) in same_source {
                 problem.observations.push(Observation {
-                    source,
+                    source: source as usize,
                     item,
-                    value,
-                    voice: source,
+                    value: value as usize,
+                    voice: source as usize,
                     weight: 1.0 / same_source.len() as f64,
                 });
             }
         }
+        let (own, rest) = implications.split_at(prepared_item.implications);
+        implications = rest;
         problem
             .implications
-            .extend(
-                prepared
-                    .implications
-                    .iter()
-                    .map(|&(from, to, strength)| Implication {
-                        item,
-                        from,
-                        to,
-                        strength,
-                    }),
-            );
+            .extend(own.iter().map(|&(from, to, strength)| Implication {
+                item,
+                from: from as usize,
+                to: to as usize,
+                strength,
+            }));
     }
     let solution = score::solve(&problem, &config.score, config.facts.copying());
-    let mut source_statements = vec![0; source_names.len()];
-    let items = prepared
-        .into_iter()
-        .zip(&solution.confidence)
-        .map(|(item, confidence)| {
-            // Statements are distinct and sorted by source, so each list is too.
-            let mut sources = vec![Vec::new(); item.parsed.len()];
-            for &(source, value) in &item.statements {
-                sources[value].push(source);
-                source_statements[source] += 1;
-            }
-            let truth = choose_truth(&item, confidence, &rules);
-            let mut candidates: Vec<(usize, Candidate)> = item
-                .displays
-                .into_iter()
-                .zip(sources)
-                .enumerate()
-                .map(|(index, (display, sources))| {
-                    let confidence = confidence[index];
-                    (
-                        index,
-                        Candidate {
-                            display,
-                            confidence,
-                            sources,
-                        },
-                    )
-                })
-                .collect();
-            candidates.sort_by(|a, b| {
-                b.1.confidence
-                    .total_cmp(&a.1.confidence)
-                    .then_with(|| a.1.display.cmp(&b.1.display))
-            });
-            let truth = candidates.iter().position(|c| c.0 == truth).unwrap_or(0);
-            ScoredItem {
-                object: item.object,
-                attribute: item.attribute,
-                kind: item.kind,
-                candidates: candidates.into_iter().map(|c| c.1).collect(),
-                truth,
-            }
-        })
-        .collect();
-    ScoredFacts {
-        sources: source_names,
+    let mut source_statements = vec![0; sources.len()];
+    for &(source, _) in &prepared.statements {
+        source_statements[source as usize] += 1;
+    }
+    let mut scored = ScoredFacts {
+        input,
+        sources,
         source_statements,
-        trust: solution.trust,
-        dependent: solution.dependent,
-        items,
+        trust: solution.trust.clone(),
+        dependent: solution.dependent.clone(),
+        items: Vec::with_capacity(prepared.items.len()),
+        candidates: Vec::with_capacity(prepared.parsed.len()),
+        supporters: Vec::with_capacity(prepared.statements.len()),
         iterations: solution.iterations,
         converged: solution.converged,
+    };
+    let (mut candidates, mut statements) = (0, 0);
+    let mut by_candidate: Vec<(u32, u32)> = Vec::new();
+    let mut ranked: Vec<usize> = Vec::new();
+    for (index, item) in prepared.items.iter().enumerate() {
+        let confidence = solution.values(index);
+        let parsed = &prepared.parsed[candidates..candidates + item.candidates];
+        let displays = &prepared.displays[candidates..candidates + item.candidates];
+        let display = |c: usize| input.values.get(displays[c]);
+        // Statements are distinct and sorted by source, so each candidate's are too.
+        by_candidate.clear();
+        by_candidate.extend(
+            prepared.statements[statements..statements + item.statements]
+                .iter()
+                .map(|&(source, value)| (value, source)),
+        );
+        by_candidate.sort_unstable();
+        let truth = choose_truth(item.kind, parsed, &display, confidence, &rules);
+        ranked.clear();
+        ranked.extend(0..item.candidates);
+        ranked.sort_by(|&a, &b| {
+            confidence[b]
+                .total_cmp(&confidence[a])
+                .then_with(|| display(a).cmp(display(b)))
+        });
+        for &candidate in &ranked {
+            let start = by_candidate.partition_point(|s| (s.0 as usize) < candidate);
+            let end = by_candidate.partition_point(|s| (s.0 as usize) <= candidate);
+            scored
+                .supporters
+                .extend(by_candidate[start..end].iter().map(|s| s.1));
+            scored.candidates.push(Candidate {
+                display: displays[candidate],
+                confidence: confidence[candidate],
+                sources: end - start,
+            });
+        }
+        scored.items.push(ScoredItem {
+            object: item.object,
+            attribute: item.attribute,
+            kind: item.kind,
+            candidates: item.candidates,
+            truth: ranked.iter().position(|&c| c == truth).unwrap_or(0),
+        });
+        candidates += item.candidates;
+        statements += item.statements;
     }
+    scored
 }
 
+/// Buffers one worker reuses from item to item.
+#[derive(Default)]
+struct Scratch {
+    rows: Vec<FactRow>,
+    /// (key, row) of a multi-row item's rows, to group equal values.
+    keys: Vec<(String, usize)>,
+    /// Each row's candidate.
+    candidate: Vec<u32>,
+    spellings: Vec<u32>,
+}
+
+/// Appends the item of `scratch.rows` (one item's rows, in file order) to `out`.
 fn prepare_item(
-    object: &str,
-    attribute: &str,
-    rows: &[&FactRecord],
-    source_index: &HashMap<&str, usize>,
+    input: &FactInput,
+    source_place: &[u32],
     rules: &ValueRules,
-) -> PreparedItem {
-    let raw: Vec<&str> = rows.iter().map(|r| r.value.as_str()).collect();
+    scratch: &mut Scratch,
+    out: &mut Prepared,
+) {
+    let rows = &scratch.rows;
+    let raw: Vec<&str> = rows.iter().map(|r| input.values.get(r.value)).collect();
     let (kind, parsed_rows) = value::parse_item(&raw, rules);
-    let mut parsed: Vec<Parsed> = Vec::new();
-    let mut spellings: Vec<HashMap<&str, usize>> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut statements = Vec::with_capacity(rows.len());
-    for ((row, value), text) in rows.iter().zip(parsed_rows).zip(&raw) {
-        let candidate = *by_key.entry(value.key()).or_insert_with(|| {
-            parsed.push(value);
-            spellings.push(HashMap::new());
-            parsed.len() - 1
-        });
-        *spellings[candidate].entry(text).or_default() += 1;
-        statements.push((source_index[row.source.as_str()], candidate));
+    // Rows with equal keys state one candidate; candidates are numbered in order of
+    // their first row.
+    scratch.candidate.clear();
+    let first_candidate = out.parsed.len();
+    if rows.len() == 1 {
+        scratch.candidate.push(0);
+        out.parsed.extend(parsed_rows);
+        out.displays.push(rows[0].value);
+    } else {
+        scratch.keys.clear();
+        scratch
+            .keys
+            .extend(parsed_rows.iter().map(Parsed::key).zip(0..));
+        scratch.keys.sort_unstable();
+        // Each group's first row, in row order, numbers the candidates.
+        let mut firsts: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut start = 0;
+        for group in scratch.keys.chunk_by(|a, b| a.0 == b.0) {
+            firsts.push((group[0].1, start..start + group.len()));
+            start += group.len();
+        }
+        firsts.sort_unstable_by_key(|f| f.0);
+        scratch.candidate.resize(rows.len(), 0);
+        let mut parsed_rows: Vec<Option<Parsed>> = parsed_rows.into_iter().map(Some).collect();
+        for (candidate, (first, group)) in firsts.iter().enumerate() {
+            out.parsed
+                .push(parsed_rows[*first].take().expect("one first row per group"));
+            scratch.spellings.clear();
+            for &(_, row) in &scratch.keys[group.clone()] {
+                scratch.candidate[row] = candidate as u32;
+                scratch.spellings.push(rows[row].value);
+            }
+            out.displays
+                .push(most_common(&mut scratch.spellings, &input.values));
+        }
     }
-    statements.sort_unstable();
-    statements.dedup();
-    let mut implications = Vec::new();
+    let candidates = out.parsed.len() - first_candidate;
+    let first_statement = out.statements.len();
+    out.statements.extend(
+        rows.iter()
+            .zip(&scratch.candidate)
+            .map(|(row, &candidate)| (source_place[row.source as usize], candidate)),
+    );
+    out.statements[first_statement..].sort_unstable();
+    let mut distinct = first_statement;
+    for index in first_statement..out.statements.len() {
+        if index == first_statement || out.statements[index] != out.statements[distinct - 1] {
+            out.statements[distinct] = out.statements[index];
+            distinct += 1;
+        }
+    }
+    out.statements.truncate(distinct);
+    let parsed = &out.parsed[first_candidate..];
+    let first_implication = out.implications.len();
     for (from, a) in parsed.iter().enumerate() {
         for (to, b) in parsed.iter().enumerate() {
             let strength = if from == to {
@@ -366,53 +520,60 @@ fn prepare_item(
                 value::implication(a, b, rules)
             };
             if strength > 0.0 {
-                implications.push((from, to, strength));
+                out.implications.push((from as u32, to as u32, strength));
             }
         }
     }
-    let displays = spellings
-        .into_iter()
-        .map(|counts| {
-            let (text, _) = counts
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
-                .expect("a candidate has at least one spelling");
-            text.to_string()
-        })
-        .collect();
-    PreparedItem {
-        object: object.to_string(),
-        attribute: attribute.to_string(),
+    out.items.push(PreparedItem {
+        object: rows[0].object,
+        attribute: rows[0].attribute,
         kind,
-        parsed,
-        displays,
-        statements,
-        implications,
+        candidates,
+        statements: out.statements.len() - first_statement,
+        implications: out.implications.len() - first_implication,
+    });
+}
+
+/// The most common of the spellings (value ids), the alphabetically first on a tie.
+fn most_common(spellings: &mut [u32], values: &Interner) -> u32 {
+    spellings.sort_unstable();
+    let mut best = (0, spellings[0]);
+    for run in spellings.chunk_by(|a, b| a == b) {
+        let better =
+            run.len() > best.0 || run.len() == best.0 && values.get(run[0]) < values.get(best.1);
+        if better {
+            best = (run.len(), run[0]);
+        }
     }
+    best.1
 }
 
 /// The most confident candidate; for numbers, the confidence-weighted median of the
 /// candidates close enough to it to support it, so a cluster of near-equal figures
 /// reports its centre rather than whichever edge happened to lead.
-fn choose_truth(item: &PreparedItem, confidence: &[f64], rules: &ValueRules) -> usize {
+fn choose_truth<'v>(
+    kind: Kind,
+    parsed: &[Parsed],
+    display: &impl Fn(usize) -> &'v str,
+    confidence: &[f64],
+    rules: &ValueRules,
+) -> usize {
     let best = (0..confidence.len())
         .max_by(|&a, &b| {
             confidence[a]
                 .total_cmp(&confidence[b])
-                .then_with(|| item.displays[b].cmp(&item.displays[a]))
+                .then_with(|| display(b).cmp(display(a)))
         })
         .unwrap_or(0);
-    if item.kind != Kind::Number {
+    if kind != Kind::Number {
         return best;
     }
-    let value = |i: usize| match item.parsed[i] {
+    let value = |i: usize| match parsed[i] {
         Parsed::Number(x) => x,
         _ => 0.0,
     };
     let mut cluster: Vec<usize> = (0..confidence.len())
-        .filter(|&i| {
-            i == best || value::implication(&item.parsed[best], &item.parsed[i], rules) > 0.0
-        })
+        .filter(|&i| i == best || value::implication(&parsed[best], &parsed[i], rules) > 0.0)
         .collect();
     cluster.sort_by(|&a, &b| value(a).total_cmp(&value(b)));
     let total: f64 = cluster.iter().map(|&i| confidence[i]).sum();
@@ -426,17 +587,6 @@ fn choose_truth(item: &PreparedItem, confidence: &[f64], rules: &ValueRules) -> 
     best
 }
 
-#[derive(Serialize)]
-struct SourceRow {
-    source: String,
-    trust: String,
-    trust_low: String,
-    trust_high: String,
-    claims: usize,
-    checkable: usize,
-    likely_copies_with: String,
-}
-
 /// Writes truths.csv, values.csv and sources.csv into `dir`, atomically.
 /// `bom` starts each with a UTF-8 byte-order mark, as `--excel` does for `credence run`.
 pub fn write_fact_reports(
@@ -444,103 +594,142 @@ pub fn write_fact_reports(
     scored: &ScoredFacts,
     bom: bool,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut partners: Vec<Vec<&str>> = vec![Vec::new(); scored.sources.len()];
-    for pair in &scored.dependent {
-        partners[pair.first].push(&scored.sources[pair.second]);
-        partners[pair.second].push(&scored.sources[pair.first]);
-    }
-    let sources: Vec<SourceRow> = scored
-        .sources
-        .iter()
-        .enumerate()
-        .map(|(index, name)| {
-            let trust = scored.trust[index];
-            let mut copies = partners[index].clone();
-            copies.sort_unstable();
-            SourceRow {
-                source: cell(name),
-                trust: fixed(trust.score),
-                trust_low: fixed(trust.low),
-                trust_high: fixed(trust.high),
-                claims: scored.source_statements[index],
-                checkable: trust.checkable,
-                likely_copies_with: cell(&copies.join("; ")),
-            }
-        })
-        .collect();
     let files: [StagedFile; 3] = [
         (
             "truths.csv",
-            Box::new(|path| write_records(path, bom, |writer| write_truths(writer, scored))),
+            Box::new(|path| write_lines(path, bom, |out| write_truths(out, scored))),
         ),
         (
             "values.csv",
-            Box::new(|path| write_records(path, bom, |writer| write_values(writer, scored))),
+            Box::new(|path| write_lines(path, bom, |out| write_values(out, scored))),
         ),
-        staged_csv("sources.csv", &sources, bom),
+        (
+            "sources.csv",
+            Box::new(|path| write_lines(path, bom, |out| write_sources(out, scored))),
+        ),
     ];
     write_atomically(dir, &files)
 }
 
 /// truths.csv: one row per item, its chosen value.
-fn write_truths<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
-    writer.write_record([
-        "object",
-        "attribute",
-        "value",
-        "confidence",
-        "kind",
-        "candidates",
-    ])?;
+fn write_truths(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "object",
+            "attribute",
+            "value",
+            "confidence",
+            "kind",
+            "candidates",
+        ],
+    );
+    let input = scored.input;
     let mut confidence = String::new();
-    for item in &scored.items {
-        let truth = &item.candidates[item.truth];
+    let mut count = itoa::Buffer::new();
+    for (item, candidates) in scored.each_item() {
+        let truth = &candidates[item.truth];
         fixed_into(&mut confidence, truth.confidence);
-        writer.write_record([
-            &*safe_cell(&item.object),
-            &*safe_cell(&item.attribute),
-            &*safe_cell(&truth.display),
-            &confidence,
-            item.kind.as_str(),
-            &item.candidates.len().to_string(),
-        ])?;
+        push_record(
+            out,
+            &[
+                &*safe_cell(input.objects.get(item.object)),
+                &*safe_cell(input.attributes.get(item.attribute)),
+                &*safe_cell(input.values.get(truth.display)),
+                &confidence,
+                item.kind.as_str(),
+                count.format(candidates.len()),
+            ],
+        );
     }
-    Ok(())
 }
 
 /// values.csv: every candidate of every item, with the sources stating it.
-fn write_values<W: Write>(writer: &mut csv::Writer<W>, scored: &ScoredFacts) -> csv::Result<()> {
-    writer.write_record([
-        "object",
-        "attribute",
-        "value",
-        "confidence",
-        "chosen",
-        "sources",
-        "supporting_sources",
-    ])?;
+fn write_values(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "object",
+            "attribute",
+            "value",
+            "confidence",
+            "chosen",
+            "sources",
+            "supporting_sources",
+        ],
+    );
+    let input = scored.input;
     let (mut confidence, mut supporters) = (String::new(), String::new());
-    for item in &scored.items {
-        let (object, attribute) = (safe_cell(&item.object), safe_cell(&item.attribute));
-        for (index, candidate) in item.candidates.iter().enumerate() {
+    let mut count = itoa::Buffer::new();
+    let mut sources = scored.supporters.as_slice();
+    for (item, candidates) in scored.each_item() {
+        let object = safe_cell(input.objects.get(item.object));
+        let attribute = safe_cell(input.attributes.get(item.attribute));
+        for (index, candidate) in candidates.iter().enumerate() {
             fixed_into(&mut confidence, candidate.confidence);
+            let (own, rest) = sources.split_at(candidate.sources);
+            sources = rest;
             supporters.clear();
-            for (position, &source) in candidate.sources.iter().enumerate() {
+            for (position, &source) in own.iter().enumerate() {
                 if position > 0 {
                     supporters.push_str("; ");
                 }
-                supporters.push_str(&scored.sources[source]);
+                supporters.push_str(scored.source_name(source));
             }
-            writer.write_record([
-                &*object,
-                &*attribute,
-                &*safe_cell(&candidate.display),
-                &confidence,
-                if index == item.truth { "true" } else { "false" },
-                &candidate.sources.len().to_string(),
-                &*safe_cell(&supporters),
-            ])?;
+            push_record(
+                out,
+                &[
+                    &*object,
+                    &*attribute,
+                    &*safe_cell(input.values.get(candidate.display)),
+                    &confidence,
+                    if index == item.truth { "true" } else { "false" },
+                    count.format(candidate.sources),
+                    &*safe_cell(&supporters),
+                ],
+            );
         }
     }
-    Ok(())
+}
+
+/// sources.csv: every source's trust, its interval, and the sources it likely copies.
+fn write_sources(out: &mut Vec<u8>, scored: &ScoredFacts) {
+    push_record(
+        out,
+        &[
+            "source",
+            "trust",
+            "trust_low",
+            "trust_high",
+            "claims",
+            "checkable",
+            "likely_copies_with",
+        ],
+    );
+    let mut partners: Vec<Vec<&str>> = vec![Vec::new(); scored.sources.len()];
+    for pair in &scored.dependent {
+        partners[pair.first].push(scored.source_name(pair.second as u32));
+        partners[pair.second].push(scored.source_name(pair.first as u32));
+    }
+    let (mut trust, mut low, mut high) = (String::new(), String::new(), String::new());
+    let (mut claims, mut checkable) = (itoa::Buffer::new(), itoa::Buffer::new());
+    for (place, copies) in partners.iter_mut().enumerate() {
+        let estimate = scored.trust[place];
+        fixed_into(&mut trust, estimate.score);
+        fixed_into(&mut low, estimate.low);
+        fixed_into(&mut high, estimate.high);
+        copies.sort_unstable();
+        push_record(
+            out,
+            &[
+                &*safe_cell(scored.source_name(place as u32)),
+                &trust,
+                &low,
+                &high,
+                claims.format(scored.source_statements[place]),
+                checkable.format(estimate.checkable),
+                &*safe_cell(&copies.join("; ")),
+            ],
+        );
+    }
 }

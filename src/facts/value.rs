@@ -135,6 +135,12 @@ pub fn implication(from: &Parsed, to: &Parsed, rules: &ValueRules) -> f64 {
 /// scale word ("1.2 million"); nothing else may be in the string.
 pub fn parse_number(text: &str) -> Option<f64> {
     let mut rest = text.trim();
+    // Plain figures ("478403", "343.26"), nearly every value of a numeric column,
+    // pass through the unwrapping below unchanged.
+    let plain = |b: &u8| b.is_ascii_digit() || *b == b'.';
+    if rest.as_bytes().iter().all(plain) && rest.bytes().filter(|&b| b == b'.').count() <= 1 {
+        return rest.parse().ok().filter(|x: &f64| x.is_finite());
+    }
     let mut scale = 1.0;
     for (word, factor) in [
         ("thousand", 1e3),

@@ -98,8 +98,11 @@ pub struct Dependence {
 #[derive(Debug, Clone)]
 pub struct Solution {
     pub trust: Vec<Trust>,
-    /// Confidence of each candidate value, per item.
-    pub confidence: Vec<Vec<f64>>,
+    /// Confidence of every candidate value, item after item: item i's values are
+    /// `confidence[offsets[i]..offsets[i + 1]]` (see `values`). One flat vector rather
+    /// than one per item: a long-tail input has tens of thousands of items.
+    pub confidence: Vec<f64>,
+    pub offsets: Vec<usize>,
     /// Pairs of sources more likely dependent than not (the pairs whose votes were
     /// discounted), sorted.
     pub dependent: Vec<Dependence>,
@@ -119,9 +122,18 @@ const TRUST_CLAMP: f64 = 1e-3;
 pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solution {
     let prepared = Prepared::new(problem, copying);
     let mut trust = vec![config.prior_trust; problem.sources];
+    // ln is the costliest step of a vote; a source's strength is the same on every
+    // item it speaks to, and only the sources with evidence ever move from the prior,
+    // so each is taken once per change of its trust, not once per observation.
+    let mut strength =
+        vec![vote_strength(config.prior_trust, config.false_values); problem.sources];
     let mut dependence = Dependencies::default();
     let mut confidence = vec![0.0; *prepared.offsets.last().unwrap_or(&0)];
-    prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
+    // While trust and dependence move, only the items they are estimated from are
+    // recomputed; the rest (on long-tail data most items: one source each) follow from
+    // the final trust in one pass after the loop.
+    let live = &prepared.live;
+    prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
     let mut iterations = 0;
     let mut copy_rounds = 0;
     let mut dependence_settled = false;
@@ -134,45 +146,47 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
             .zip(&trust)
             .map(|(new, old)| (new.0 - old).abs())
             .fold(0.0, f64::max);
-        trust = updated.iter().map(|t| t.0).collect();
-        prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
+        for ((old, new), strength) in trust.iter_mut().zip(&updated).zip(&mut strength) {
+            if *old != new.0 {
+                (*old, *strength) = (new.0, vote_strength(new.0, config.false_values));
+            }
+        }
+        prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
         // Dependence is re-estimated only when trust has roughly settled under the
         // previous estimate: testing every source pair on every iteration made the
         // solve 20× slower on a million observations.
         let estimating = copying.prior > 0.0 && !dependence_settled;
         if estimating && change < DEPENDENCE_TOLERANCE {
             copy_rounds += 1;
-            let estimate = Dependencies {
-                pairs: prepared.dependence(&trust, &confidence, copying, config),
-                order: trust.clone(),
-            };
+            let pairs = prepared.dependence(&trust, &confidence, copying, config);
+            let estimate = Dependencies::new(&prepared.observations, pairs, &trust, copying);
             let moved = largest_change(&dependence.pairs, &estimate.pairs);
             dependence = estimate;
             dependence_settled = moved <= DEPENDENCE_TOLERANCE || copy_rounds == MAX_COPY_ROUNDS;
-            prepared.value_confidence(&trust, &dependence, copying, config, &mut confidence);
+            prepared.value_confidence(live, &strength, &dependence, config, &mut confidence);
         } else if !estimating && change < config.tolerance {
             converged = true;
             break;
         }
     }
+    // Every change of trust or dependence above is followed by a pass over the live
+    // items, so this pass sees the same inputs as their last one.
+    let settled = &prepared.settled;
+    prepared.value_confidence(settled, &strength, &dependence, config, &mut confidence);
     let evidence = prepared.update_trust(&confidence, config);
     let mut checkable = vec![0; problem.sources];
-    for observation in &prepared.observations {
-        if prepared.informative[observation.item] {
-            checkable[observation.source] += 1;
-        }
+    for &observation in &prepared.evidence {
+        checkable[prepared.observations[observation].source] += 1;
     }
     let trust = evidence
         .iter()
+        .zip(intervals(&evidence, config.interval))
         .zip(checkable)
-        .map(|(&(score, alpha, beta), checkable)| {
-            let (low, high) = interval(alpha, beta, config.interval);
-            Trust {
-                score,
-                low,
-                high,
-                checkable,
-            }
+        .map(|((&(score, _, _), (low, high)), checkable)| Trust {
+            score,
+            low,
+            high,
+            checkable,
         })
         .collect();
     let mut dependent: Vec<Dependence> = dependence
@@ -187,14 +201,18 @@ pub fn solve(problem: &Problem, config: &ScoreConfig, copying: Copying) -> Solut
     dependent.sort_by_key(|d| (d.first, d.second));
     Solution {
         trust,
-        confidence: prepared
-            .offsets
-            .windows(2)
-            .map(|bounds| confidence[bounds[0]..bounds[1]].to_vec())
-            .collect(),
+        confidence,
+        offsets: prepared.offsets,
         dependent,
         iterations,
         converged,
+    }
+}
+
+impl Solution {
+    /// Confidence of each candidate value of `item`.
+    pub fn values(&self, item: usize) -> &[f64] {
+        &self.confidence[self.offsets[item]..self.offsets[item + 1]]
     }
 }
 
@@ -208,7 +226,13 @@ struct Prepared<'a> {
     offsets: Vec<usize>,
     implications: Vec<Implication>,
     implications_by_item: Vec<Range<usize>>,
-    informative: Vec<bool>,
+    /// Observations (indices, in order) on items at least two voices speak to: the
+    /// evidence trust is estimated from.
+    evidence: Vec<usize>,
+    /// Items whose confidence the iteration reads (those with evidence, and those
+    /// a source pair shares), ascending; `settled` holds the others.
+    live: Vec<usize>,
+    settled: Vec<usize>,
     /// Source pairs (lower index first) that both speak to an item, with the items on
     /// which they state the same value and the number on which they differ.
     pairs: Vec<PairEvidence>,
@@ -234,23 +258,27 @@ impl<'a> Prepared<'a> {
                 Some(*end)
             }))
             .collect();
-        let informative = by_item
+        let mut live: Vec<bool> = by_item
             .iter()
             .map(|range| {
-                let mut voices: Vec<usize> = observations[range.clone()]
-                    .iter()
-                    .map(|o| o.voice)
-                    .collect();
-                voices.sort_unstable();
-                voices.dedup();
-                voices.len() >= 2
+                let speakers = &observations[range.clone()];
+                speakers.iter().any(|o| o.voice != speakers[0].voice)
             })
+            .collect();
+        let evidence = (0..observations.len())
+            .filter(|&o| live[observations[o].item])
             .collect();
         let pairs = if copying.prior > 0.0 {
             source_pairs(&observations, &by_item, copying.max_sources)
         } else {
             Vec::new()
         };
+        for pair in &pairs {
+            for &(item, _) in &pair.shared {
+                live[item] = true;
+            }
+        }
+        let (live, settled) = (0..items).partition(|&item| live[item]);
         Prepared {
             problem,
             observations,
@@ -258,47 +286,57 @@ impl<'a> Prepared<'a> {
             offsets,
             implications,
             implications_by_item,
-            informative,
+            evidence,
+            live,
+            settled,
             pairs,
         }
     }
 
-    /// Confidence of every candidate value into `flat`: item i's values start at
-    /// `offsets[i]`. One buffer for the whole solve rather than one per item or per
-    /// pass keeps the iteration free of allocation and page faults, which are most of
-    /// its cost on long-tail data.
+    /// Confidence of every candidate value of `items` (ascending), given each source's
+    /// vote strength, into `flat`: item i's values start at `offsets[i]`. One buffer for the whole solve rather than one
+    /// per item or per pass keeps the iteration free of allocation and page faults,
+    /// which are most of its cost on long-tail data.
     fn value_confidence(
         &self,
-        trust: &[f64],
+        items: &[usize],
+        strength: &[f64],
         dependence: &Dependencies,
-        copying: Copying,
         config: &ScoreConfig,
         flat: &mut [f64],
     ) {
-        // ln is the costliest step of a vote; a source's strength is the same on every
-        // item it speaks to, so it is taken once per pass, not once per observation.
-        let strength: Vec<f64> = trust
-            .iter()
-            .map(|&t| vote_strength(t, config.false_values))
-            .collect();
-        let mut per_item: Vec<&mut [f64]> = Vec::with_capacity(self.by_item.len());
-        let mut rest = flat;
-        for &values in &self.problem.item_values {
-            let (head, tail) = rest.split_at_mut(values);
-            per_item.push(head);
-            rest = tail;
+        let mut per_item: Vec<(usize, &mut [f64])> = Vec::with_capacity(items.len());
+        let (mut rest, mut start) = (flat, 0);
+        for &item in items {
+            let tail = std::mem::take(&mut rest)
+                .split_at_mut(self.offsets[item] - start)
+                .1;
+            let (head, tail) = tail.split_at_mut(self.problem.item_values[item]);
+            per_item.push((item, head));
+            (rest, start) = (tail, self.offsets[item + 1]);
         }
-        per_item
-            .into_par_iter()
-            .enumerate()
-            .with_min_len(1024)
-            .for_each_init(Vec::new, |votes, (item, out)| {
+        per_item.into_par_iter().with_min_len(1024).for_each_init(
+            Vec::new,
+            |votes, (item, out)| {
                 votes.clear();
                 votes.resize(out.len(), 0.0);
-                let observations = &self.observations[self.by_item[item].clone()];
-                for providers in observations.chunk_by(|a, b| a.value == b.value) {
+                let range = self.by_item[item].clone();
+                let mut first = range.start;
+                for providers in self.observations[range].chunk_by(|a, b| a.value == b.value) {
+                    let vote = |o: &Observation| o.weight * strength[o.source];
                     votes[providers[0].value] =
-                        value_votes(providers, &strength, dependence, copying);
+                        if dependence.pairs.is_empty() || providers.len() < 2 {
+                            providers.iter().map(vote).sum()
+                        } else {
+                            let mut total = 0.0;
+                            for &(observation, independence) in
+                                &dependence.arranged[first..first + providers.len()]
+                            {
+                                total += independence * vote(&self.observations[observation]);
+                            }
+                            total
+                        };
+                    first += providers.len();
                 }
                 // `out` holds each value's own votes while implications add to `votes`.
                 out.copy_from_slice(votes);
@@ -307,7 +345,8 @@ impl<'a> Prepared<'a> {
                         config.similarity_weight * implication.strength * out[implication.from];
                 }
                 confidences(votes, config, out);
-            });
+            },
+        );
     }
 
     /// Posterior mean trust per source, with its Beta parameters.
@@ -316,11 +355,7 @@ impl<'a> Prepared<'a> {
         let (alpha0, beta0) = prior(config);
         let mut alpha = vec![alpha0; sources];
         let mut beta = vec![beta0; sources];
-        for observation in self
-            .observations
-            .iter()
-            .filter(|o| self.informative[o.item])
-        {
+        for observation in self.evidence.iter().map(|&o| &self.observations[o]) {
             let p = confidence[self.offsets[observation.item] + observation.value];
             alpha[observation.source] += observation.weight * p;
             beta[observation.source] += observation.weight * (1.0 - p);
@@ -372,14 +407,60 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// The current dependence estimate: P(dependent) per source pair, and the trust the
-/// sources had when it was made, which fixes who counts first on a shared value. Were
-/// the order taken from the moving trust, two near-equal copiers would swap places
-/// every iteration and the iteration would never settle.
+/// The current dependence estimate: P(dependent) per source pair, and how each value's
+/// providers count under it. Providers are taken in the order of their trust when the
+/// estimate was made, and each later one counts only as far as it is not a copy of
+/// one already counted (Dong et al.'s independence factor). Were the order taken from
+/// the moving trust, two near-equal copiers would swap places every iteration and the
+/// iteration would never settle; fixed, the order and the factors are worked out once
+/// per estimate rather than on every pass.
 #[derive(Default)]
 struct Dependencies {
     pairs: HashMap<(usize, usize), f64>,
-    order: Vec<f64>,
+    /// For the providers of each value with two or more, at the value's place in the
+    /// observations: the observation counted at each rank and its independence factor.
+    arranged: Vec<(usize, f64)>,
+}
+
+impl Dependencies {
+    fn new(
+        observations: &[Observation],
+        pairs: HashMap<(usize, usize), f64>,
+        order: &[f64],
+        copying: Copying,
+    ) -> Self {
+        if pairs.is_empty() {
+            // No pair is discounted: votes are plain sums (see `value_confidence`).
+            return Dependencies {
+                pairs,
+                arranged: Vec::new(),
+            };
+        }
+        let mut arranged = vec![(0, 1.0); observations.len()];
+        let mut first = 0;
+        for providers in observations.chunk_by(|a, b| (a.item, a.value) == (b.item, b.value)) {
+            if providers.len() >= 2 {
+                let mut ordered: Vec<usize> = (first..first + providers.len()).collect();
+                ordered.sort_by(|&a, &b| {
+                    let (a, b) = (observations[a].source, observations[b].source);
+                    order[b].total_cmp(&order[a]).then(a.cmp(&b))
+                });
+                for (rank, &observation) in ordered.iter().enumerate() {
+                    let source = observations[observation].source;
+                    let independence: f64 = ordered[..rank]
+                        .iter()
+                        .map(|&earlier| {
+                            let key = ordered_pair(observations[earlier].source, source);
+                            1.0 - copying.probability * pairs.get(&key).copied().unwrap_or(0.0)
+                        })
+                        .product();
+                    arranged[first + rank] = (observation, independence);
+                }
+            }
+            first += providers.len();
+        }
+        Dependencies { pairs, arranged }
+    }
 }
 
 /// The largest change in any pair's dependence between two estimates (a pair missing
@@ -391,41 +472,6 @@ fn largest_change(old: &HashMap<(usize, usize), f64>, new: &HashMap<(usize, usiz
             .fold(0.0, f64::max)
     };
     moved(old, new).max(moved(new, old))
-}
-
-/// The summed votes of one value's providers. With dependence known, providers are
-/// taken in the order of their trust when it was estimated, and each later one counts
-/// only as far as it is not a copy of one already counted (Dong et al.'s independence
-/// factor).
-fn value_votes(
-    providers: &[Observation],
-    strength: &[f64],
-    dependence: &Dependencies,
-    copying: Copying,
-) -> f64 {
-    let vote = |o: &Observation| o.weight * strength[o.source];
-    if dependence.pairs.is_empty() || providers.len() < 2 {
-        return providers.iter().map(vote).sum();
-    }
-    let mut ordered: Vec<&Observation> = providers.iter().collect();
-    let order = &dependence.order;
-    ordered.sort_by(|a, b| {
-        order[b.source]
-            .total_cmp(&order[a.source])
-            .then(a.source.cmp(&b.source))
-    });
-    let mut total = 0.0;
-    for (index, observation) in ordered.iter().enumerate() {
-        let independence: f64 = ordered[..index]
-            .iter()
-            .map(|earlier| {
-                let key = ordered_pair(earlier.source, observation.source);
-                1.0 - copying.probability * dependence.pairs.get(&key).copied().unwrap_or(0.0)
-            })
-            .product();
-        total += independence * vote(observation);
-    }
-    total
 }
 
 fn ordered_pair(a: usize, b: usize) -> (usize, usize) {
@@ -588,6 +634,28 @@ pub fn posterior_mean(alpha: f64, beta: f64, config: &ScoreConfig) -> f64 {
     }
 }
 
+/// `interval` of each source's (_, α, β). Each is an iterative search, and long-tail
+/// sources share their parameters (every source with nothing checkable has the
+/// prior's), so each distinct pair is computed once.
+fn intervals(evidence: &[(f64, f64, f64)], coverage: f64) -> Vec<(f64, f64)> {
+    let key = |&(_, alpha, beta): &(f64, f64, f64)| (alpha.to_bits(), beta.to_bits());
+    let mut distinct: Vec<(u64, u64)> = evidence.iter().map(key).collect();
+    distinct.par_sort_unstable();
+    distinct.dedup();
+    let computed: Vec<(f64, f64)> = distinct
+        .par_iter()
+        .map(|&(alpha, beta)| interval(f64::from_bits(alpha), f64::from_bits(beta), coverage))
+        .collect();
+    evidence
+        .iter()
+        .map(|e| {
+            computed[distinct
+                .binary_search(&key(e))
+                .expect("every pair is listed")]
+        })
+        .collect()
+}
+
 /// Central interval of Beta(alpha, beta) with the given coverage; the whole of [0, 1]
 /// when there is no evidence and no prior.
 fn interval(alpha: f64, beta: f64, coverage: f64) -> (f64, f64) {
@@ -638,11 +706,7 @@ mod tests {
         };
         let solution = solve(&problem, &config(), Copying::OFF);
         assert!(solution.converged);
-        assert!(
-            solution.confidence[0][0] > 0.9,
-            "{:?}",
-            solution.confidence[0]
-        );
+        assert!(solution.values(0)[0] > 0.9, "{:?}", solution.values(0));
         assert!(solution.trust[3].score < 0.35, "{:?}", solution.trust[3]);
         assert!(solution.trust[0].score > 0.8, "{:?}", solution.trust[0]);
         for trust in &solution.trust {
@@ -661,7 +725,7 @@ mod tests {
         let solution = solve(&problem, &config(), Copying::OFF);
         assert!((solution.trust[0].score - config().prior_trust).abs() < 1e-9);
         assert_eq!(solution.trust[0].checkable, 0);
-        assert!((solution.confidence[0][0] - config().prior_trust).abs() < 1e-9);
+        assert!((solution.values(0)[0] - config().prior_trust).abs() < 1e-9);
     }
 
     #[test]
@@ -776,7 +840,7 @@ mod tests {
             &config(),
             Copying::OFF,
         );
-        for p in &solution.confidence[0] {
+        for p in solution.values(0) {
             assert!(p.is_finite() && (0.0..=1.0).contains(p), "{p}");
         }
     }
@@ -831,7 +895,7 @@ mod tests {
             implications: Vec::new(),
         };
         let plain = solve(&problem, &config(), Copying::OFF);
-        assert!(plain.confidence[0][2] > plain.confidence[0][0]);
+        assert!(plain.values(0)[2] > plain.values(0)[0]);
         problem.implications = [(0, 1), (1, 0)]
             .map(|(from, to)| Implication {
                 item: 0,
@@ -842,9 +906,9 @@ mod tests {
             .to_vec();
         let pooled = solve(&problem, &config(), Copying::OFF);
         assert!(
-            pooled.confidence[0][0] > pooled.confidence[0][2],
+            pooled.values(0)[0] > pooled.values(0)[2],
             "{:?}",
-            pooled.confidence[0]
+            pooled.values(0)
         );
     }
 
@@ -885,10 +949,10 @@ mod tests {
         // than when both count in full.
         let independent = solve(&problem, &config(), Copying::OFF);
         assert!(
-            solution.confidence[12][1] < independent.confidence[12][1] - 0.05,
+            solution.values(12)[1] < independent.values(12)[1] - 0.05,
             "{:?} {:?}",
-            solution.confidence[12],
-            independent.confidence[12]
+            solution.values(12),
+            independent.values(12)
         );
     }
 }

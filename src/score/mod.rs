@@ -59,12 +59,11 @@ pub fn score_claims(
     // into voices; value coincidences across a handful of facts would only add noise.
     let solution = solve(&problem, config, Copying::OFF);
     let claim = (0..claims.len())
-        .map(|c| solution.confidence[agreement.claim_fact[c]][agreement.claim_value[c]])
+        .map(|c| solution.values(agreement.claim_fact[c])[agreement.claim_value[c]])
         .collect();
-    let fact_value: Vec<usize> = solution
-        .confidence
-        .iter()
-        .map(|values| {
+    let fact_value: Vec<usize> = (0..agreement.facts.len())
+        .map(|fact| {
+            let values = solution.values(fact);
             let mut best = 0;
             for (index, p) in values.iter().enumerate() {
                 if *p > values[best] {
@@ -76,8 +75,8 @@ pub fn score_claims(
         .collect();
     let fact = fact_value
         .iter()
-        .zip(&solution.confidence)
-        .map(|(&v, values)| values[v])
+        .enumerate()
+        .map(|(fact, &v)| solution.values(fact)[v])
         .collect();
     Scores {
         claim,
