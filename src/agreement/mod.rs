@@ -102,37 +102,39 @@ pub fn analyze(
         }
     }
 
-    let mut members: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for claim in 0..claim_count {
-        members
-            .entry(fact_sets.find(claim))
-            .or_default()
-            .push(claim);
-    }
-    let mut facts: Vec<Fact> = members
-        .into_values()
+    // Roots resolved once, then claims grouped by sorting on them: hashing every claim
+    // into a map of facts was the stage's largest serial step.
+    let fact_root: Vec<usize> = (0..claim_count).map(|c| fact_sets.find(c)).collect();
+    let value_root: Vec<usize> = (0..claim_count).map(|c| value_sets.find(c)).collect();
+    let mut by_fact: Vec<usize> = (0..claim_count).collect();
+    by_fact.par_sort_unstable_by_key(|&claim| (fact_root[claim], claim));
+    let mut facts: Vec<Fact> = by_fact
+        .par_chunk_by(|&a, &b| fact_root[a] == fact_root[b])
         .map(|claims| {
+            // Value groups in the order their first claim appears; a fact has few.
             let mut values: Vec<Vec<usize>> = Vec::new();
-            let mut value_of_root: FxHashMap<usize, usize> = FxHashMap::default();
-            for &claim in &claims {
-                let root = value_sets.find(claim);
-                let index = *value_of_root.entry(root).or_insert_with(|| {
-                    values.push(Vec::new());
-                    values.len() - 1
-                });
-                values[index].push(claim);
+            let mut group_roots: Vec<usize> = Vec::new();
+            for &claim in claims {
+                let root = value_root[claim];
+                match group_roots.iter().position(|&r| r == root) {
+                    Some(index) => values[index].push(claim),
+                    None => {
+                        group_roots.push(root);
+                        values.push(vec![claim]);
+                    }
+                }
             }
-            let id = fact_id(corpus, &claims);
+            let id = fact_id(corpus, claims);
             let story = stories.article_story[corpus.claim_article[claims[0]]];
             Fact {
                 id,
-                claims,
+                claims: claims.to_vec(),
                 values,
                 story,
             }
         })
         .collect();
-    facts.sort_by(|x, y| x.id.cmp(&y.id));
+    facts.par_sort_by(|x, y| x.id.cmp(&y.id));
 
     let mut claim_fact = vec![0; claim_count];
     let mut claim_value = vec![0; claim_count];
@@ -175,32 +177,36 @@ fn fact_id(corpus: &Corpus, claims: &[usize]) -> String {
 /// outlet.
 fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<usize>) {
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
-    let mut copy_outlet: FxHashMap<usize, &str> = FxHashMap::default();
-    let mut copy_size: FxHashMap<usize, usize> = FxHashMap::default();
-    for claim in 0..corpus.claims.len() {
-        let root = copy_sets.find(claim);
+    // Indexed by copy-set root, which is a claim index.
+    let mut copy_outlet: Vec<Option<&str>> = vec![None; corpus.claims.len()];
+    let mut copy_size = vec![0usize; corpus.claims.len()];
+    let roots: Vec<usize> = (0..corpus.claims.len())
+        .map(|claim| copy_sets.find(claim))
+        .collect();
+    for (claim, &root) in roots.iter().enumerate() {
         let name = corpus.outlets[outlet_of(claim)].as_str();
-        let entry = copy_outlet.entry(root).or_insert(name);
-        if name < *entry {
-            *entry = name;
+        let first = copy_outlet[root].get_or_insert(name);
+        if name < *first {
+            *first = name;
         }
-        *copy_size.entry(root).or_default() += 1;
+        copy_size[root] += 1;
     }
-    let names: Vec<String> = (0..corpus.claims.len())
-        .map(|claim| {
-            let root = copy_sets.find(claim);
-            match &corpus.claims[claim].attribution {
-                Some(origin) => format!("origin:{origin}"),
-                None if copy_size[&root] > 1 => format!("copy:{}", copy_outlet[&root]),
-                None => format!("outlet:{}", corpus.outlets[outlet_of(claim)]),
+    let names: Vec<String> = roots
+        .par_iter()
+        .enumerate()
+        .map(|(claim, &root)| match &corpus.claims[claim].attribution {
+            Some(origin) => format!("origin:{origin}"),
+            None if copy_size[root] > 1 => {
+                format!("copy:{}", copy_outlet[root].expect("root has an outlet"))
             }
+            None => format!("outlet:{}", corpus.outlets[outlet_of(claim)]),
         })
         .collect();
     let mut voices = names.clone();
-    voices.sort();
+    voices.par_sort_unstable();
     voices.dedup();
     let claim_voice = names
-        .iter()
+        .par_iter()
         .map(|name| voices.binary_search(name).expect("voice listed"))
         .collect();
     (voices, claim_voice)
