@@ -97,6 +97,20 @@ const SOURCES: usize = 20_000;
 const ITEMS: usize = 300_000;
 const OBSERVATIONS: usize = 1_000_000;
 
+/// The item and source of the `index`-th generated observation: the first `items`
+/// cover every item once, the rest pick items at random; sources are skewed, a few
+/// prolific ones and a long tail.
+fn draw_observation(rng: &mut Rng, index: usize, items: usize, sources: usize) -> (usize, usize) {
+    let item = if index < items {
+        index
+    } else {
+        rng.below(items)
+    };
+    let u = rng.unit();
+    let source = ((u * u) * sources as f64) as usize % sources;
+    (item, source)
+}
+
 /// 1M observations: every item observed at least once, source activity skewed
 /// (a few prolific sources, a long tail), each source right with its own accuracy
 /// (value 0 is the truth), weights as hedges and attributions leave them.
@@ -107,13 +121,7 @@ fn build_problem() -> Problem {
     let weights = [1.0, 1.0, 1.0, 0.8, 0.5, 0.4];
     let observations = (0..OBSERVATIONS)
         .map(|index| {
-            let item = if index < ITEMS {
-                index
-            } else {
-                rng.below(ITEMS)
-            };
-            let u = rng.unit();
-            let source = ((u * u) * SOURCES as f64) as usize % SOURCES;
+            let (item, source) = draw_observation(&mut rng, index, ITEMS, SOURCES);
             let values = item_values[item];
             let value = if values == 1 || rng.chance(accuracy[source]) {
                 0
@@ -173,13 +181,7 @@ fn build_facts_tsv() -> String {
     let accuracy: Vec<f64> = (0..FACT_SOURCES).map(|_| 0.5 + 0.49 * rng.unit()).collect();
     let mut text = String::from("source\tobject\tattribute\tvalue\n");
     for index in 0..FACT_ROWS {
-        let item = if index < items {
-            index
-        } else {
-            rng.below(items)
-        };
-        let u = rng.unit();
-        let source = ((u * u) * FACT_SOURCES as f64) as usize % FACT_SOURCES;
+        let (item, source) = draw_observation(&mut rng, index, items, FACT_SOURCES);
         let true_value = truth[item];
         let value = if rng.chance(accuracy[source]) {
             true_value
