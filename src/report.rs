@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::Context;
@@ -96,18 +96,19 @@ pub fn write_reports(
             }
         }
     });
+    let supports = &supports;
+    let claim_order = claim_order(analysis);
+    let evidence_order = evidence_order(analysis);
+    let (claim_order, evidence_order) = (&claim_order, &evidence_order);
     let mut files: Vec<StagedFile> = vec![
         staged_csv("outlets.csv", &rows.outlets, bom),
-        staged_rows("claims.csv", bom, || {
-            claim_order(analysis)
-                .into_iter()
-                .map(|index| claim_row(analysis, &supports, index))
+        staged_rows("claims.csv", bom, claim_order.len(), |row| {
+            claim_row(analysis, supports, claim_order[row])
         }),
         staged_csv("facts.csv", &rows.facts, bom),
-        staged_rows("evidence.csv", bom, || {
-            evidence_order(analysis)
-                .into_iter()
-                .map(|(from, to, edge)| evidence_row(analysis, from, to, edge))
+        staged_rows("evidence.csv", bom, evidence_order.len(), |row| {
+            let (from, to, edge) = evidence_order[row];
+            evidence_row(analysis, from, to, edge)
         }),
         staged_csv("articles.csv", &rows.articles, bom),
         staged_csv("inputs.csv", &rows.inputs, bom),
@@ -119,7 +120,7 @@ pub fn write_reports(
                 // The history as it stood before this run: the page depends on the
                 // run's inputs only, never on the clock that dates the run.
                 let history = crate::history::load(&previous_history);
-                let page = crate::html::render(analysis, &supports, &summaries, &history);
+                let page = crate::html::render(analysis, supports, &summaries, &history);
                 write_file(path, page.as_bytes())
             }),
         ));
@@ -182,27 +183,57 @@ pub fn staged_csv<'a, T: Serialize + Sync>(
     rows: &'a [T],
     bom: bool,
 ) -> StagedFile<'a> {
-    staged_rows(name, bom, move || rows.iter())
+    staged_rows(name, bom, rows.len(), move |index| &rows[index])
 }
 
-/// A CSV report whose rows `rows` makes one at a time as the file is written. The
-/// largest reports (a row per claim, two per evidence edge) are never held whole: at
-/// a hundred thousand articles their owned rows were the run's peak memory.
-pub fn staged_rows<'a, I>(
+/// A CSV report of `count` rows, row `i` made by `row(i)` only as the file is written.
+/// The largest reports (a row per claim, two per evidence edge) are never held whole:
+/// their owned rows were a run's peak memory. Blocks of rows are formatted in parallel
+/// and written in order, so a file of a million rows is not one thread's work.
+pub fn staged_rows<'a, R: Serialize>(
     name: &'a str,
     bom: bool,
-    rows: impl Fn() -> I + Send + Sync + 'a,
-) -> StagedFile<'a>
-where
-    I: Iterator,
-    I::Item: Serialize,
-{
+    count: usize,
+    row: impl Fn(usize) -> R + Send + Sync + 'a,
+) -> StagedFile<'a> {
+    /// Rows per block, and blocks formatted at once: a few tens of megabytes of
+    /// formatted text at most.
+    const BLOCK_ROWS: usize = 8192;
+    const BLOCKS_AT_ONCE: usize = 16;
+    let format_block = move |block: usize| -> csv::Result<Vec<u8>> {
+        // Only the first block writes the header, which the csv writer takes from the
+        // first row's field names.
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(block == 0)
+            .from_writer(Vec::new());
+        for index in block * BLOCK_ROWS..count.min((block + 1) * BLOCK_ROWS) {
+            writer.serialize(row(index))?;
+        }
+        writer.into_inner().map_err(|e| e.into_error().into())
+    };
     (
         name,
         Box::new(move |path| {
-            write_records(path, bom, |writer| {
-                rows().try_for_each(|row| writer.serialize(row))
-            })
+            let context = || format!("cannot write {}", path.display());
+            let mut file = io::BufWriter::new(fs::File::create(path).with_context(context)?);
+            if bom {
+                file.write_all(UTF8_BOM).with_context(context)?;
+            }
+            let blocks: Vec<usize> = (0..count.div_ceil(BLOCK_ROWS)).collect();
+            for batch in blocks.chunks(BLOCKS_AT_ONCE) {
+                let formatted: Vec<Vec<u8>> = batch
+                    .par_iter()
+                    .map(|&block| format_block(block))
+                    .collect::<csv::Result<_>>()
+                    .with_context(context)?;
+                for bytes in formatted {
+                    file.write_all(&bytes).with_context(context)?;
+                }
+            }
+            file.into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|file| file.sync_all())
+                .with_context(context)
         }),
     )
 }
@@ -446,38 +477,6 @@ fn sync_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Writes rows as CSV with a header, after a UTF-8 byte-order mark when `bom`.
-pub fn write_csv<T: Serialize>(path: &Path, rows: &[T], bom: bool) -> anyhow::Result<()> {
-    write_records(path, bom, |writer| {
-        rows.iter().try_for_each(|row| writer.serialize(row))
-    })
-}
-
-/// Writes a CSV file whose records `fill` writes (header included), after a UTF-8
-/// byte-order mark when `bom`, and syncs it to disk. For reports with tens of
-/// thousands of rows, writing borrowed fields straight to the writer avoids an owned
-/// row per line.
-pub fn write_records(
-    path: &Path,
-    bom: bool,
-    fill: impl FnOnce(&mut csv::Writer<fs::File>) -> csv::Result<()>,
-) -> anyhow::Result<()> {
-    let context = || format!("cannot write {}", path.display());
-    let mut file = fs::File::create(path).with_context(context)?;
-    if bom {
-        file.write_all(UTF8_BOM).with_context(context)?;
-    }
-    let mut writer = csv::Writer::from_writer(file);
-    fill(&mut writer).with_context(context)?;
-    writer.flush().with_context(context)?;
-    writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("{}", e.error()))
-        .and_then(|file| file.sync_all().map_err(Into::into))
-        .with_context(context)?;
-    Ok(())
-}
 
 /// Writes a CSV file whose records `fill` appends to one buffer with `push_record`
 /// (header included), after a UTF-8 byte-order mark when `bom`, and syncs it to disk.
@@ -735,7 +734,7 @@ impl ReportRows {
 /// Claims in report order: by article, then position in it.
 fn claim_order(analysis: &Analysis) -> Vec<usize> {
     let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
-    order.sort_by_key(|&i| {
+    order.par_sort_by_key(|&i| {
         (
             analysis.articles[analysis.claim_article[i]].key.as_str(),
             analysis.claims[i].start,
@@ -832,7 +831,7 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
 fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     let claims = &analysis.claims;
     let mut by_id: Vec<usize> = (0..claims.len()).collect();
-    by_id.sort_by(|&a, &b| claims[a].id.cmp(&claims[b].id).then(a.cmp(&b)));
+    by_id.par_sort_unstable_by(|&a, &b| claims[a].id.cmp(&claims[b].id).then(a.cmp(&b)));
     let mut rank = vec![0u32; claims.len()];
     for (position, &claim) in by_id.iter().enumerate() {
         rank[claim] = position as u32;
@@ -847,7 +846,7 @@ fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
             [(a, b, index), (b, a, index)]
         })
         .collect();
-    order.sort_unstable();
+    order.par_sort_unstable();
     // Back from ranks to claim indices.
     for entry in &mut order {
         entry.0 = by_id[entry.0 as usize] as u32;
@@ -947,13 +946,38 @@ mod tests {
         }];
         for bom in [false, true] {
             let path = dir.path().join(format!("{bom}.csv"));
-            write_csv(&path, &rows, bom).unwrap();
+            (staged_csv("t.csv", &rows, bom).1)(&path).unwrap();
             let bytes = fs::read(&path).unwrap();
             assert_eq!(bytes.starts_with(UTF8_BOM), bom);
             let text = String::from_utf8(bytes).unwrap();
             assert!(text.ends_with("name,score\n'=1+1,0.2500\n"), "{text:?}");
             let mut reader = csv::Reader::from_path(&path).unwrap();
             assert_eq!(reader.headers().unwrap(), vec!["name", "score"]);
+        }
+    }
+
+    #[test]
+    fn rows_formatted_in_parallel_blocks_are_the_csv_writers_bytes_in_order() {
+        #[derive(Serialize)]
+        struct Row {
+            index: usize,
+            text: String,
+        }
+        let make = |index: usize| Row {
+            index,
+            text: format!("row \"{index}\", with a comma"),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        // Past two block boundaries, and the edge cases of none and exactly one block.
+        for count in [0, 1, 8192, 2 * 8192 + 5] {
+            let path = dir.path().join(format!("{count}.csv"));
+            (staged_rows("t.csv", false, count, make).1)(&path).unwrap();
+            let mut expected = csv::Writer::from_writer(Vec::new());
+            for index in 0..count {
+                expected.serialize(make(index)).unwrap();
+            }
+            let expected = expected.into_inner().unwrap();
+            assert!(fs::read(&path).unwrap() == expected, "{count} rows");
         }
     }
 
