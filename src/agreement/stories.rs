@@ -281,10 +281,60 @@ impl PartialOrd for Merge {
 /// Average-link clustering of `count` items over a sparse graph of similarities; pairs
 /// not in `pairs` count as 0. Returns the groups, each ascending, ordered by first item.
 ///
+/// Two clusters can only merge when their average reaches `threshold`, which takes at
+/// least one pair between them at or above it. So no cluster ever spans two components
+/// of the graph of such strong pairs: each component is clustered on its own, in
+/// parallel, with the same merges in the same order as one pass over everything would
+/// make (ids keep their order inside a component, and ties break on ids).
+fn average_link(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>> {
+    let mut strong = super::DisjointSets::new(count);
+    for pair in pairs.iter().filter(|p| p.similarity >= threshold) {
+        strong.union(pair.a, pair.b);
+    }
+    let root: Vec<usize> = (0..count).map(|item| strong.find(item)).collect();
+    let mut by_component: Vec<usize> = (0..count).collect();
+    by_component.sort_unstable_by_key(|&item| (root[item], item));
+    let mut component_pairs: Vec<&Pair> = pairs.iter().filter(|p| root[p.a] == root[p.b]).collect();
+    component_pairs.sort_by_key(|p| root[p.a]);
+    let pairs_of = |component: usize| {
+        let start = component_pairs.partition_point(|p| root[p.a] < component);
+        let end = component_pairs.partition_point(|p| root[p.a] <= component);
+        &component_pairs[start..end]
+    };
+    let mut groups: Vec<Vec<usize>> = by_component
+        .par_chunk_by(|&a, &b| root[a] == root[b])
+        .flat_map_iter(|members| {
+            // Local ids in the order of the items' own ids.
+            let local = |item: usize| members.binary_search(&item).expect("member");
+            let pairs: Vec<Pair> = pairs_of(root[members[0]])
+                .iter()
+                .map(|p| Pair {
+                    a: local(p.a),
+                    b: local(p.b),
+                    similarity: p.similarity,
+                })
+                .collect();
+            link_component(members.len(), &pairs, threshold)
+                .into_iter()
+                .map(|group| {
+                    group
+                        .into_iter()
+                        .map(|m| members[m])
+                        .collect::<Vec<usize>>()
+                })
+        })
+        .collect();
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
+}
+
+/// Average-link clustering of one component's `count` items (ids 0..count); pairs not
+/// in `pairs` count as 0. Returns the groups, each ascending, ordered by first item.
+///
 /// A cluster is named by its smallest item. Each keeps the summed similarity to every
 /// cluster it has a proposed pair with; merging two adds their sums, so each merge costs
 /// the number of neighbours, and a heap with lazy deletion picks the next merge.
-fn average_link(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>> {
+fn link_component(count: usize, pairs: &[Pair], threshold: f64) -> Vec<Vec<usize>> {
     let mut members: Vec<Vec<usize>> = (0..count).map(|i| vec![i]).collect();
     let mut links: Vec<FxHashMap<usize, f64>> = vec![FxHashMap::default(); count];
     let mut version = vec![0u32; count];
@@ -417,6 +467,38 @@ mod tests {
             pair(1, 3, 0.5),
         ];
         assert_eq!(average_link(4, &pairs, 0.3), vec![vec![0, 1, 2, 3]]);
+    }
+
+    #[test]
+    fn clustering_by_component_matches_one_pass_over_the_whole_graph() {
+        // A deterministic sparse graph: tight groups, weak links across them, ties.
+        let mut pairs = Vec::new();
+        let mut state = 7u64;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        let count = 300;
+        for a in 0..count {
+            for _ in 0..4 {
+                let b = if next() % 3 == 0 {
+                    next() % count
+                } else {
+                    (a + 1 + next() % 6).min(count - 1)
+                };
+                if a < b && !pairs.iter().any(|p: &Pair| p.a == a && p.b == b) {
+                    let similarity = [0.9, 0.5, 0.35, 0.3, 0.1][next() % 5];
+                    pairs.push(pair(a, b, similarity));
+                }
+            }
+        }
+        for threshold in [0.3, 0.45, 0.8] {
+            let by_component = average_link(count, &pairs, threshold);
+            assert_eq!(by_component, link_component(count, &pairs, threshold));
+            assert!(by_component.len() > 1 && by_component.len() < count);
+        }
     }
 
     #[test]
