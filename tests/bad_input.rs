@@ -366,7 +366,7 @@ fn failed_run_leaves_previous_reports_untouched() {
     let dir = Dir::new();
     good_corpus(&dir);
     run_news(&dir).assert_code(0);
-    let before = report_bytes(&dir, "out");
+    let before = dir.report_bytes("out");
 
     dir.write("bad.toml", "[score]\nhedge_weight = 1.5\n");
     dir.run([
@@ -376,7 +376,7 @@ fn failed_run_leaves_previous_reports_untouched() {
     dir.run(["run", "news", "missing", "--out", "out", "--quiet"])
         .assert_code(2);
 
-    assert_eq!(report_bytes(&dir, "out"), before);
+    assert_eq!(dir.report_bytes("out"), before);
     let leftovers: Vec<_> = util::dir_names(dir.join("out"))
         .into_iter()
         .filter(|name| {
@@ -439,17 +439,6 @@ fn partial_config_file_keeps_defaults_for_other_keys() {
     assert_eq!(dir.csv("out/articles.csv").len(), 3);
 }
 
-fn report_bytes(dir: &Dir, out: &str) -> Vec<(String, Vec<u8>)> {
-    REPORTS
-        .iter()
-        .map(|name| {
-            let path = dir.join(out).join(name);
-            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-            (name.to_string(), bytes)
-        })
-        .collect()
-}
-
 // 12
 #[test]
 fn reports_are_byte_identical_across_thread_counts() {
@@ -466,8 +455,8 @@ fn reports_are_byte_identical_across_thread_counts() {
         ])
         .assert_code(0);
     }
-    let one = report_bytes(&dir, "out-1");
-    let two = report_bytes(&dir, "out-2");
+    let one = dir.report_bytes("out-1");
+    let two = dir.report_bytes("out-2");
     for ((name, a), (_, b)) in one.iter().zip(&two) {
         assert!(!a.is_empty(), "{name} is empty");
         assert!(

@@ -8,25 +8,13 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use credence::report::{HISTORY_FILE, JOURNAL, REPORT_FILES};
+use credence::report::{HISTORY_FILE, JOURNAL};
 use util::{row, Dir};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/news");
 
-/// Every report file in `out`, with its bytes.
-fn reports(dir: &Dir, out: &str) -> Vec<(String, Vec<u8>)> {
-    REPORT_FILES
-        .iter()
-        .map(|name| {
-            let path = dir.join(out).join(name);
-            let bytes = fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-            (name.to_string(), bytes)
-        })
-        .collect()
-}
-
 fn assert_same_reports(dir: &Dir, a: &str, b: &str) {
-    for ((name, x), (_, y)) in reports(dir, a).iter().zip(reports(dir, b)) {
+    for ((name, x), (_, y)) in dir.report_bytes(a).iter().zip(dir.report_bytes(b)) {
         assert!(
             *x == y,
             "{name} differs between {a} and {b}:\n--- {a}\n{}\n--- {b}\n{}",
@@ -352,7 +340,7 @@ fn a_second_run_on_the_same_out_is_refused_and_a_stale_lock_is_cleared() {
     let dir = Dir::new();
     dir.run(["run", FIXTURES, "--out", "out", "--quiet"])
         .assert_code(0);
-    let before = reports(&dir, "out");
+    let before = dir.report_bytes("out");
 
     // Another process holds the lock.
     let held = fs::File::options()
@@ -371,7 +359,7 @@ fn a_second_run_on_the_same_out_is_refused_and_a_stale_lock_is_cleared() {
     refused.assert_stderr_has(
         "out is in use by another credence run (pid 4242, started 2026-03-12T02:00:00Z)",
     );
-    assert_eq!(reports(&dir, "out"), before);
+    assert_eq!(dir.report_bytes("out"), before);
     drop(held);
 
     // The holder died without releasing it: the file is still filled in.
@@ -450,7 +438,7 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
         ["run", "news", "--out", "out", "--quiet", "--run-date", date]
     }
     dir.run(night("2026-03-11")).assert_code(0);
-    let last_night = reports(&dir, "out");
+    let last_night = dir.report_bytes("out");
     let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
     let entries = cache_entries(&dir.join("out/cache"));
     assert_eq!(entries, BIG);
@@ -461,7 +449,7 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
     wait_for(|| cache_entries(&dir.join("out/cache")) > entries + 10);
     run.kill().unwrap();
     assert_eq!(run.wait().unwrap().code(), None, "killed by a signal");
-    assert_eq!(reports(&dir, "out"), last_night);
+    assert_eq!(dir.report_bytes("out"), last_night);
     assert_eq!(
         fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
         history
@@ -478,7 +466,7 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
     );
     if !dir.join("out").join(JOURNAL).exists() {
         // Not yet committed: last night's reports, untouched.
-        assert_eq!(reports(&dir, "out"), last_night);
+        assert_eq!(dir.report_bytes("out"), last_night);
     }
 
     // The next run finishes or discards what the killed one left, and succeeds.
@@ -517,7 +505,7 @@ fn a_full_disk_fails_the_run_with_exit_2_and_leaves_the_reports_alone() {
     util::copy_dir(FIXTURES, dir.join("news"));
     dir.run(["run", "news", "--out", "out", "--quiet"])
         .assert_code(0);
-    let before = reports(&dir, "out");
+    let before = dir.report_bytes("out");
     let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
     dir.write("news/harbor-times/route-9-detour-lanes.txt", NEW_ARTICLE);
 
@@ -534,7 +522,7 @@ fn a_full_disk_fails_the_run_with_exit_2_and_leaves_the_reports_alone() {
         "{}",
         full.stderr
     );
-    assert_eq!(reports(&dir, "out"), before);
+    assert_eq!(dir.report_bytes("out"), before);
     assert_eq!(
         fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
         history

@@ -65,6 +65,19 @@ impl Dir {
     pub fn csv(&self, relative: impl AsRef<Path>) -> Vec<HashMap<String, String>> {
         read_csv(self.join(relative))
     }
+
+    /// Every report file of a run in `out`, with its bytes, in `REPORT_FILES` order.
+    pub fn report_bytes(&self, out: &str) -> Vec<(String, Vec<u8>)> {
+        credence::report::REPORT_FILES
+            .iter()
+            .map(|name| {
+                let path = self.join(out).join(name);
+                let bytes =
+                    fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+                (name.to_string(), bytes)
+            })
+            .collect()
+    }
 }
 
 /// Builder for one invocation of the binary.
