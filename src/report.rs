@@ -1039,12 +1039,17 @@ mod tests {
             contents(dir, &NAMES),
             NAMES.map(|n| format!("{n} old")).to_vec()
         );
-        let mut left: Vec<String> = fs::read_dir(dir)
+        assert_eq!(names_in(dir), ["claims.csv", "history", "outlets.csv"]);
+    }
+
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        left.sort();
-        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
+        names.sort();
+        names
     }
 
     #[test]
@@ -1082,12 +1087,10 @@ mod tests {
             contents(dir.path(), &NAMES),
             NAMES.map(String::from).to_vec()
         );
-        let mut left: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["claims.csv", "history", "outlets.csv"]);
+        assert_eq!(
+            names_in(dir.path()),
+            ["claims.csv", "history", "outlets.csv"]
+        );
     }
 
     #[test]
