@@ -215,16 +215,11 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
 /// Article pairs from different outlets sharing at least `copy_min_shared_shingles`
 /// sampled shingles.
 fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize, usize)> {
-    let mut postings: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    for (article, shingles) in corpus.article_shingles.iter().enumerate() {
-        for &shingle in shingles {
-            postings.entry(shingle).or_default().push(article);
-        }
-    }
-    postings.retain(|_, articles| articles.len() >= 2 && articles.len() <= config.max_key_claims);
+    let postings = postings(
+        corpus.article_shingles.iter().map(|s| s.iter().copied()),
+        config.max_key_claims,
+    );
     let outlet = corpus.article_outlet;
-    // Per article, its later partners once per shared shingle, counted by sorting:
-    // a map of every pair in one place was most of the agreement stage on large runs.
     (0..corpus.article_shingles.len())
         .into_par_iter()
         .map_init(Vec::new, |partners, a| {
@@ -235,15 +230,40 @@ fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize
                     partners.extend(list[later..].iter().filter(|&&b| outlet[a] != outlet[b]));
                 }
             }
-            partners.sort_unstable();
-            partners
-                .chunk_by(|x, y| x == y)
-                .filter(|run| run.len() >= config.copy_min_shared_shingles)
-                .map(|run| (a, run[0]))
+            shared_at_least(partners, config.copy_min_shared_shingles)
+                .map(|b| (a, b))
                 .collect::<Vec<_>>()
         })
         .flatten_iter()
         .collect()
+}
+
+/// Blocking: for each key, the items holding it, in item order. Keys only one item
+/// holds pair nothing, and keys more than `max_items` hold are too common to say two
+/// items belong together; both are left out.
+fn postings<K: std::hash::Hash + Eq>(
+    item_keys: impl IntoIterator<Item = impl IntoIterator<Item = K>>,
+    max_items: usize,
+) -> FxHashMap<K, Vec<usize>> {
+    let mut postings: FxHashMap<K, Vec<usize>> = FxHashMap::default();
+    for (item, keys) in item_keys.into_iter().enumerate() {
+        for key in keys {
+            postings.entry(key).or_default().push(item);
+        }
+    }
+    postings.retain(|_, items| items.len() >= 2 && items.len() <= max_items);
+    postings
+}
+
+/// The items listed at least `min` times in `partners` (an item once per key it shares),
+/// each once, ascending. Counting by sorting one list per item replaced a map of every
+/// pair, which was most of the agreement stage on large runs.
+fn shared_at_least(partners: &mut [usize], min: usize) -> impl Iterator<Item = usize> + '_ {
+    partners.sort_unstable();
+    partners
+        .chunk_by(|x, y| x == y)
+        .filter(move |run| run.len() >= min)
+        .map(|run| run[0])
 }
 
 /// Keys a claim is indexed under: its names, the last word of multi-word names
@@ -275,16 +295,13 @@ fn related_pairs(
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
     let story_of = |claim: usize| stories.article_story[corpus.claim_article[claim]];
     let keys: Vec<Vec<u64>> = claims.par_iter().map(blocking_keys).collect();
-    let mut postings: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-    for (claim, claim_keys) in keys.iter().enumerate() {
-        for &key in claim_keys {
-            postings.entry(key).or_default().push(claim);
-        }
-    }
     // A key is too common to block on by how often the whole corpus uses it; only then
     // is each list ordered by story, so a claim reads just its own story's stretch of
     // it instead of filtering every claim of a common key.
-    postings.retain(|_, claims| claims.len() >= 2 && claims.len() <= config.max_key_claims);
+    let mut postings = postings(
+        keys.iter().map(|k| k.iter().copied()),
+        config.max_key_claims,
+    );
     postings
         .par_iter_mut()
         .for_each(|(_, list)| list.sort_unstable_by_key(|&claim| (story_of(claim), claim)));
@@ -292,8 +309,7 @@ fn related_pairs(
     (0..claims.len())
         .into_par_iter()
         .flat_map_iter(|a| {
-            // Every later claim of a's story sharing a key with it, once per shared
-            // key; runs of one claim in the sorted list count its shared keys.
+            // Every later claim of a's story sharing a key with it, once per shared key.
             let mut partners: Vec<usize> = Vec::new();
             let story = story_of(a);
             for key in &keys[a] {
@@ -308,12 +324,8 @@ fn related_pairs(
                         .filter(|&&b| outlet_of(a) != outlet_of(b)),
                 );
             }
-            partners.sort_unstable();
-            let candidates: Vec<usize> = partners
-                .chunk_by(|x, y| x == y)
-                .filter(|run| run.len() >= config.min_shared_keys)
-                .map(|run| run[0])
-                .collect();
+            let candidates: Vec<usize> =
+                shared_at_least(&mut partners, config.min_shared_keys).collect();
             candidates.into_iter().filter_map(move |b| {
                 let (article_a, article_b) = (corpus.claim_article[a], corpus.claim_article[b]);
                 let pair = (article_a.min(article_b), article_a.max(article_b));
@@ -526,6 +538,18 @@ mod tests {
         assert_eq!(agreement.stories.stories.len(), 1);
         assert!(agreement.evidence.is_empty());
         assert_eq!(agreement.facts.len(), 2);
+    }
+
+    #[test]
+    fn blocking_keeps_keys_two_to_max_items_hold_and_counts_shared_keys() {
+        let item_keys = [vec![1u64, 2, 3], vec![2, 3], vec![3, 4], vec![3]];
+        let postings = postings(item_keys.iter().map(|k| k.iter().copied()), 3);
+        // Key 1 and 4 have one item each, key 3 has four: none of them blocks.
+        assert_eq!(postings.len(), 1);
+        assert_eq!(postings[&2], [0, 1]);
+        let mut partners = vec![5, 3, 5, 7, 3, 5];
+        assert_eq!(shared_at_least(&mut partners, 2).collect::<Vec<_>>(), [3, 5]);
+        assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
     }
 
     #[test]

@@ -173,13 +173,10 @@ fn similar_pairs(
     vectors: &[Vector],
     config: &StoriesConfig,
 ) -> Vec<Pair> {
-    let mut postings: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
-    for (article, vector) in vectors.iter().enumerate() {
-        for &(key, _) in vector {
-            postings.entry(key).or_default().push(article);
-        }
-    }
-    postings.retain(|_, list| list.len() >= 2 && list.len() <= config.max_key_articles);
+    let postings = super::postings(
+        vectors.iter().map(|v| v.iter().map(|&(key, _)| key)),
+        config.max_key_articles,
+    );
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
         (Some(x), Some(y)) => Some(x.abs_diff(y)),
         _ => None,
@@ -203,8 +200,7 @@ fn similar_pairs(
         .map_init(
             || (vec![0.0; key_count], Vec::new()),
             |(dense, partners), a| {
-                // Every later article sharing a key with a, once per shared key; runs
-                // of one article in the sorted list count its shared keys.
+                // Every later article sharing a key with a, once per shared key.
                 partners.clear();
                 for (key, _) in &vectors[a] {
                     if let Some(list) = postings.get(key) {
@@ -212,19 +208,17 @@ fn similar_pairs(
                         partners.extend_from_slice(&list[later..]);
                     }
                 }
-                partners.sort_unstable();
                 // a's vector laid out densely: each candidate's cosine is then one pass
                 // over its own keys, not a merge of two sorted lists.
                 for &(key, weight) in &vectors[a] {
                     dense[key] = weight;
                 }
-                let pairs: Vec<Pair> = partners
-                    .chunk_by(|x, y| x == y)
-                    .filter(|run| run.len() >= config.min_shared_keys && close_in_time(a, run[0]))
-                    .map(|run| Pair {
+                let pairs: Vec<Pair> = super::shared_at_least(partners, config.min_shared_keys)
+                    .filter(|&b| close_in_time(a, b))
+                    .map(|b| Pair {
                         a,
-                        b: run[0],
-                        similarity: dense_cosine(dense, &vectors[run[0]]) * time_factor(a, run[0]),
+                        b,
+                        similarity: dense_cosine(dense, &vectors[b]) * time_factor(a, b),
                     })
                     .collect();
                 for &(key, _) in &vectors[a] {
