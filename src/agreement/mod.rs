@@ -548,7 +548,10 @@ mod tests {
         assert_eq!(postings.len(), 1);
         assert_eq!(postings[&2], [0, 1]);
         let mut partners = vec![5, 3, 5, 7, 3, 5];
-        assert_eq!(shared_at_least(&mut partners, 2).collect::<Vec<_>>(), [3, 5]);
+        assert_eq!(
+            shared_at_least(&mut partners, 2).collect::<Vec<_>>(),
+            [3, 5]
+        );
         assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
     }
 
