@@ -15,11 +15,11 @@
 //! does not.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::StoryKeys;
@@ -94,48 +94,60 @@ pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
 /// An article's keys as (key id, weight), sorted by key id, of unit length.
 type Vector = Vec<(usize, f64)>;
 
+/// A story key: a headline or lead word (`Word`) or a name (`Name`). Ordered by kind,
+/// then text: ids follow that order, so the vectors do not depend on hash order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum StoryKey<'a> {
+    Name(&'a str),
+    Word(&'a str),
+}
+
 /// TF-IDF vectors: a key's weight in an article is ln(1 + its weighted count) (headline
 /// words `headline_weight` each, lead words 1 per occurrence, names `name_weight` per
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
 /// which keeps a key every article shares from vanishing in a corpus of two.
 fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
-    let counts: Vec<HashMap<String, f64>> = articles
+    let counts: Vec<Vec<(StoryKey, f64)>> = articles
         .par_iter()
         .map(|article| {
-            let mut words: HashMap<String, f64> = HashMap::new();
+            let mut words: FxHashMap<&str, f64> = FxHashMap::default();
             for word in &article.keys.headline {
-                *words.entry(format!("w:{word}")).or_default() += config.headline_weight;
+                *words.entry(word).or_default() += config.headline_weight;
             }
             for (word, count) in &article.keys.lead {
-                *words.entry(format!("w:{word}")).or_default() += f64::from(*count);
+                *words.entry(word).or_default() += f64::from(*count);
             }
-            let mut keys: HashMap<String, f64> = words
+            let words = words
                 .into_iter()
-                .map(|(key, count)| (key, count.ln_1p()))
-                .collect();
-            for (name, count) in &article.keys.names {
-                keys.insert(
-                    format!("n:{name}"),
+                .map(|(word, count)| (StoryKey::Word(word), count.ln_1p()));
+            let names = article.keys.names.iter().map(|(name, count)| {
+                (
+                    StoryKey::Name(name),
                     config.name_weight * f64::from(*count).ln_1p(),
-                );
-            }
-            keys.retain(|_, weight| *weight > 0.0);
+                )
+            });
+            let mut keys: Vec<(StoryKey, f64)> = words.chain(names).collect();
+            keys.retain(|&(_, weight)| weight > 0.0);
             keys
         })
         .collect();
 
-    // Key ids in sorted key order, so the vectors do not depend on hash order.
-    let mut all_keys: Vec<&str> = counts
+    let mut all_keys: Vec<StoryKey> = counts
         .iter()
-        .flat_map(|keys| keys.keys().map(String::as_str))
+        .flat_map(|keys| keys.iter().map(|&(key, _)| key))
+        .collect::<FxHashSet<_>>()
+        .into_iter()
         .collect();
     all_keys.sort_unstable();
-    all_keys.dedup();
+    let key_id: FxHashMap<StoryKey, usize> = all_keys
+        .iter()
+        .enumerate()
+        .map(|(id, &key)| (key, id))
+        .collect();
     let mut document_frequency = vec![0usize; all_keys.len()];
-    let id_of = |key: &str| all_keys.binary_search(&key).expect("key listed");
     let ids: Vec<Vec<(usize, f64)>> = counts
         .iter()
-        .map(|keys| keys.iter().map(|(key, &w)| (id_of(key), w)).collect())
+        .map(|keys| keys.iter().map(|(key, w)| (key_id[key], *w)).collect())
         .collect();
     for keys in &ids {
         for &(id, _) in keys {
