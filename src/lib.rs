@@ -269,22 +269,31 @@ impl Analysis {
         let agreement = &self.agreement;
         let values = &agreement.facts[fact].values;
         let leading = self.scores.fact_value[fact];
-        let voices_of = |claims: &[usize]| -> BTreeSet<usize> {
-            claims.iter().map(|&c| agreement.claim_voice[c]).collect()
+        // Sorted, deduplicated vectors: a fact has a handful of claims, and this runs
+        // once per fact of a large run, where three B-trees per fact showed.
+        let distinct = |mut items: Vec<usize>| {
+            items.sort_unstable();
+            items.dedup();
+            items
         };
-        let supporting = voices_of(&values[leading]);
-        let against: BTreeSet<usize> = values
-            .iter()
-            .enumerate()
-            .filter(|(v, _)| *v != leading)
-            .flat_map(|(_, group)| voices_of(group))
-            .filter(|voice| !supporting.contains(voice))
-            .collect();
-        let outlets: BTreeSet<usize> = agreement.facts[fact]
-            .claims
-            .iter()
-            .map(|&c| self.claim_outlet(c))
-            .collect();
+        let voice = |&claim: &usize| agreement.claim_voice[claim];
+        let supporting = distinct(values[leading].iter().map(voice).collect());
+        let against = distinct(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(v, _)| *v != leading)
+                .flat_map(|(_, group)| group.iter().map(voice))
+                .filter(|voice| supporting.binary_search(voice).is_err())
+                .collect(),
+        );
+        let outlets = distinct(
+            agreement.facts[fact]
+                .claims
+                .iter()
+                .map(|&c| self.claim_outlet(c))
+                .collect(),
+        );
         FactSummary {
             leading,
             voices_for: supporting.len(),

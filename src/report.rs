@@ -798,7 +798,7 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
     let agreement = &analysis.agreement;
     let mut rows: Vec<FactRow> = agreement
         .facts
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(index, fact)| {
             let summary = analysis.fact_summary(index);
@@ -816,7 +816,7 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
         })
         .collect();
     // Most widely reported first, the way a reader scans them; ids break ties.
-    rows.sort_by(|a, b| {
+    rows.par_sort_by(|a, b| {
         b.outlets
             .cmp(&a.outlets)
             .then_with(|| a.fact_id.cmp(&b.fact_id))
