@@ -14,7 +14,7 @@ mod compare;
 mod stories;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
@@ -191,25 +191,53 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
         }
         copy_size[root] += 1;
     }
-    let names: Vec<String> = roots
+    let names: Vec<Voice> = roots
         .par_iter()
         .enumerate()
         .map(|(claim, &root)| match &corpus.claims[claim].attribution {
-            Some(origin) => format!("origin:{origin}"),
+            Some(origin) => Voice::Origin(origin),
             None if copy_size[root] > 1 => {
-                format!("copy:{}", copy_outlet[root].expect("root has an outlet"))
+                Voice::Copy(copy_outlet[root].expect("root has an outlet"))
             }
-            None => format!("outlet:{}", corpus.outlets[outlet_of(claim)]),
+            None => Voice::Outlet(&corpus.outlets[outlet_of(claim)]),
         })
         .collect();
-    let mut voices = names.clone();
-    voices.par_sort_unstable();
-    voices.dedup();
-    let claim_voice = names
-        .par_iter()
-        .map(|name| voices.binary_search(name).expect("voice listed"))
+    // Sorting the distinct voices only: a large run has hundreds of thousands of
+    // claims and a few thousand voices.
+    let mut distinct: Vec<Voice> = names
+        .iter()
+        .copied()
+        .collect::<FxHashSet<_>>()
+        .into_iter()
         .collect();
+    distinct.par_sort_unstable();
+    let index: FxHashMap<Voice, usize> = distinct
+        .iter()
+        .enumerate()
+        .map(|(place, &voice)| (voice, place))
+        .collect();
+    let claim_voice = names.par_iter().map(|voice| index[voice]).collect();
+    let voices = distinct.iter().map(Voice::name).collect();
     (voices, claim_voice)
+}
+
+/// Who speaks for a claim (see `voices`). Ordered by kind, then name: the order of
+/// the names `Voice::name` gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Voice<'a> {
+    Copy(&'a str),
+    Origin(&'a str),
+    Outlet(&'a str),
+}
+
+impl Voice<'_> {
+    fn name(&self) -> String {
+        match self {
+            Voice::Copy(outlet) => format!("copy:{outlet}"),
+            Voice::Origin(origin) => format!("origin:{origin}"),
+            Voice::Outlet(outlet) => format!("outlet:{outlet}"),
+        }
+    }
 }
 
 /// Article pairs from different outlets sharing at least `copy_min_shared_shingles`
@@ -553,6 +581,26 @@ mod tests {
             [3, 5]
         );
         assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
+    }
+
+    #[test]
+    fn voices_sort_in_the_order_of_their_names() {
+        let mut voices = [
+            Voice::Outlet("ab"),
+            Voice::Origin("reuters"),
+            Voice::Outlet("a"),
+            Voice::Copy("zeta"),
+            Voice::Origin("ap"),
+            Voice::Copy("alpha"),
+            Voice::Outlet("b"),
+        ];
+        voices.sort_unstable();
+        let names: Vec<String> = voices.iter().map(Voice::name).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        assert_eq!(names[0], "copy:alpha");
+        assert_eq!(names[6], "outlet:b");
     }
 
     #[test]
