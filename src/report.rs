@@ -831,7 +831,12 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
 fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     let claims = &analysis.claims;
     let mut by_id: Vec<usize> = (0..claims.len()).collect();
-    by_id.par_sort_unstable_by(|&a, &b| claims[a].id.cmp(&claims[b].id).then(a.cmp(&b)));
+    let head: Vec<u128> = claims.par_iter().map(|c| crate::text_head(&c.id)).collect();
+    by_id.par_sort_unstable_by(|&a, &b| {
+        (head[a].cmp(&head[b]))
+            .then_with(|| claims[a].id.cmp(&claims[b].id))
+            .then(a.cmp(&b))
+    });
     let mut rank = vec![0u32; claims.len()];
     for (position, &claim) in by_id.iter().enumerate() {
         rank[claim] = position as u32;

@@ -134,7 +134,10 @@ pub fn analyze(
             }
         })
         .collect();
-    facts.par_sort_by(|x, y| x.id.cmp(&y.id));
+    facts.par_sort_by(|x, y| {
+        let head = |fact: &Fact| crate::text_head(&fact.id);
+        head(x).cmp(&head(y)).then_with(|| x.id.cmp(&y.id))
+    });
 
     let mut claim_fact = vec![0; claim_count];
     let mut claim_value = vec![0; claim_count];

@@ -53,20 +53,13 @@ impl Interner {
 
     /// Every id's place among the strings sorted, and the ids in that order.
     pub fn ranks(&self) -> (Vec<u32>, Vec<u32>) {
-        // Sorted by each string's first eight bytes as one integer, and by the whole
-        // string only where those tie: most comparisons are then of integers, not of
-        // two strings looked up by id.
-        let mut keyed: Vec<(u64, u32)> = (0..self.ends.len() as u32)
-            .map(|id| {
-                let mut head = [0; 8];
-                let bytes = self.get(id).as_bytes();
-                let len = bytes.len().min(8);
-                head[..len].copy_from_slice(&bytes[..len]);
-                (u64::from_be_bytes(head), id)
-            })
+        // Sorted by each string's head and by the whole string only where those tie:
+        // most comparisons are then of integers, not of two strings looked up by id.
+        let mut keyed: Vec<(u128, u32)> = (0..self.ends.len() as u32)
+            .map(|id| (crate::text_head(self.get(id)), id))
             .collect();
         // Files are often sorted already (by object, say): then one pass suffices.
-        let in_order = |a: &(u64, u32), b: &(u64, u32)| {
+        let in_order = |a: &(u128, u32), b: &(u128, u32)| {
             a.0.cmp(&b.0).then_with(|| self.get(a.1).cmp(self.get(b.1)))
         };
         if !keyed.is_sorted_by(|a, b| in_order(a, b).is_lt()) {
