@@ -670,16 +670,16 @@ struct ClaimRow<'a> {
 }
 
 #[derive(Serialize)]
-struct FactRow {
-    fact_id: String,
-    story_id: String,
+struct FactRow<'a> {
+    fact_id: &'a str,
+    story_id: &'a str,
     claims: usize,
     outlets: usize,
     values: usize,
     independent_sources: usize,
     independent_against: usize,
     score: String,
-    statement: String,
+    statement: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -713,15 +713,15 @@ struct InputRow {
 }
 
 /// The smaller reports, built whole because they are sorted on their own cells.
-struct ReportRows {
+struct ReportRows<'a> {
     outlets: Vec<OutletRow>,
-    facts: Vec<FactRow>,
+    facts: Vec<FactRow<'a>>,
     articles: Vec<ArticleRow>,
     inputs: Vec<InputRow>,
 }
 
-impl ReportRows {
-    fn build(analysis: &Analysis, summaries: &[OutletSummary]) -> ReportRows {
+impl<'a> ReportRows<'a> {
+    fn build(analysis: &'a Analysis, summaries: &[OutletSummary]) -> ReportRows<'a> {
         ReportRows {
             outlets: outlet_rows(analysis, summaries),
             facts: fact_rows(analysis),
@@ -794,7 +794,7 @@ fn outlet_rows(analysis: &Analysis, summaries: &[OutletSummary]) -> Vec<OutletRo
         .collect()
 }
 
-fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
+fn fact_rows(analysis: &Analysis) -> Vec<FactRow<'_>> {
     let agreement = &analysis.agreement;
     let mut rows: Vec<FactRow> = agreement
         .facts
@@ -803,15 +803,15 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow> {
         .map(|(index, fact)| {
             let summary = analysis.fact_summary(index);
             FactRow {
-                fact_id: fact.id.clone(),
-                story_id: agreement.stories.stories[fact.story].id.clone(),
+                fact_id: &fact.id,
+                story_id: &agreement.stories.stories[fact.story].id,
                 claims: fact.claims.len(),
                 outlets: summary.outlets,
                 values: fact.values.len(),
                 independent_sources: summary.voices_for,
                 independent_against: summary.voices_against,
                 score: fixed(analysis.scores.fact[index]),
-                statement: cell(&analysis.claims[fact.values[summary.leading][0]].text),
+                statement: safe_cell(&analysis.claims[fact.values[summary.leading][0]].text),
             }
         })
         .collect();
