@@ -815,12 +815,10 @@ fn fact_rows(analysis: &Analysis) -> Vec<FactRow<'_>> {
             }
         })
         .collect();
-    // Most widely reported first, the way a reader scans them; ids break ties.
-    rows.par_sort_by(|a, b| {
-        b.outlets
-            .cmp(&a.outlets)
-            .then_with(|| a.fact_id.cmp(&b.fact_id))
-    });
+    // Most widely reported first, the way a reader scans them; ids break ties. Facts
+    // come sorted by id, so a stable sort on the outlet count alone keeps ties in id
+    // order without comparing a string.
+    rows.par_sort_by_key(|row| std::cmp::Reverse(row.outlets));
     rows
 }
 

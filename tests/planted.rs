@@ -386,3 +386,20 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     }
     files
 }
+
+#[test]
+fn facts_are_listed_most_widely_reported_first_then_by_id() {
+    let keys: Vec<(usize, &str)> = reports()
+        .facts
+        .iter()
+        .map(|f| (f["outlets"].parse().unwrap(), f["fact_id"].as_str()))
+        .collect();
+    assert!(keys.first().unwrap().0 > keys.last().unwrap().0);
+    for pair in keys.windows(2) {
+        let ((outlets_a, id_a), (outlets_b, id_b)) = (pair[0], pair[1]);
+        assert!(
+            outlets_a > outlets_b || (outlets_a == outlets_b && id_a < id_b),
+            "{pair:?}"
+        );
+    }
+}
