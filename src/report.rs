@@ -733,13 +733,20 @@ impl<'a> ReportRows<'a> {
 
 /// Claims in report order: by article, then position in it.
 fn claim_order(analysis: &Analysis) -> Vec<usize> {
+    // Articles ranked by key once, so the sort of every claim compares integers rather
+    // than the long, shared-prefix keys of their articles. Keys are distinct, and the
+    // claim index settles equal spans as the stable sort of the keys did.
+    let articles = &analysis.articles;
+    let mut by_key: Vec<usize> = (0..articles.len()).collect();
+    by_key.par_sort_unstable_by(|&a, &b| articles[a].key.cmp(&articles[b].key).then(a.cmp(&b)));
+    let mut rank = vec![0; articles.len()];
+    for (place, &article) in by_key.iter().enumerate() {
+        rank[article] = place;
+    }
     let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
-    order.par_sort_by_key(|&i| {
-        (
-            analysis.articles[analysis.claim_article[i]].key.as_str(),
-            analysis.claims[i].start,
-            analysis.claims[i].end,
-        )
+    order.par_sort_unstable_by_key(|&i| {
+        let claim = &analysis.claims[i];
+        (rank[analysis.claim_article[i]], claim.start, claim.end, i)
     });
     order
 }
