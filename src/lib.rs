@@ -33,11 +33,12 @@ pub mod score;
 pub mod stance;
 pub mod tokenize;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
@@ -185,7 +186,7 @@ impl Analysis {
             contradicting_outlets: BTreeSet::new(),
             independent_support: 0,
         };
-        let mut voices = HashSet::new();
+        let mut voices = Vec::new();
         for (value, group) in fact.values.iter().enumerate() {
             for &other in group {
                 let outlet = self.claim_outlet(other);
@@ -196,20 +197,25 @@ impl Analysis {
                 if value == own_value {
                     support.supporting_outlets.insert(name);
                     if agreement.claim_voice[other] != own_voice {
-                        voices.insert(agreement.claim_voice[other]);
+                        voices.push(agreement.claim_voice[other]);
                     }
                 } else {
                     support.contradicting_outlets.insert(name);
                 }
             }
         }
+        voices.sort_unstable();
+        voices.dedup();
         support.independent_support = voices.len();
         support
     }
 
     /// `support` of every claim, by claim index.
     pub fn supports(&self) -> Vec<Support<'_>> {
-        (0..self.claims.len()).map(|c| self.support(c)).collect()
+        (0..self.claims.len())
+            .into_par_iter()
+            .map(|c| self.support(c))
+            .collect()
     }
 
     pub fn standing(&self, claim: usize, support: &Support) -> Standing {
@@ -552,7 +558,7 @@ fn drop_repeated_lines(
     article_outlet: &[usize],
     min_articles: usize,
 ) {
-    let mut articles_with_line: HashMap<(usize, u64), usize> = HashMap::new();
+    let mut articles_with_line: FxHashMap<(usize, u64), usize> = FxHashMap::default();
     for (article, result) in extracted.iter().enumerate() {
         for &line in &result.line_hashes {
             *articles_with_line
@@ -560,14 +566,16 @@ fn drop_repeated_lines(
                 .or_default() += 1;
         }
     }
-    for (article, result) in extracted.iter_mut().enumerate() {
-        let outlet = article_outlet[article];
-        let before = result.claims.len();
-        result
-            .claims
-            .retain(|claim| articles_with_line[&(outlet, claim.line_hash)] < min_articles);
-        result.dropped_furniture += before - result.claims.len();
-    }
+    extracted
+        .par_iter_mut()
+        .zip(article_outlet)
+        .for_each(|(result, &outlet)| {
+            let before = result.claims.len();
+            result
+                .claims
+                .retain(|claim| articles_with_line[&(outlet, claim.line_hash)] < min_articles);
+            result.dropped_furniture += before - result.claims.len();
+        });
 }
 
 #[cfg(test)]
