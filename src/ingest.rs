@@ -19,6 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Deserialize;
 use walkdir::WalkDir;
 
@@ -214,87 +215,121 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn walk(&mut self, root: &Path, base: &Path) {
         let mut manifests: BTreeMap<PathBuf, Result<Manifest, String>> = BTreeMap::new();
-        let walker = WalkDir::new(root)
+        let entries: Vec<walkdir::Result<walkdir::DirEntry>> = WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
-            .into_iter();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-                    let reason = match (err.loop_ancestor(), err.io_error()) {
-                        (Some(ancestor), _) => {
-                            format!("symbolic link loop (leads back to {})", ancestor.display())
-                        }
-                        (None, Some(io)) => format!("cannot read: {io}"),
-                        (None, None) => err.to_string(),
-                    };
-                    self.ingested.skip(path, reason);
-                    continue;
-                }
-            };
-            let kind = entry.file_type();
-            if kind.is_dir() {
-                continue;
+            .into_iter()
+            .collect();
+        let limit = self.config.max_article_bytes;
+        for stretch in entries.chunks(READ_AHEAD) {
+            // The stretch's article files are read and decoded in parallel, then taken
+            // in walk order below: one file after another, reading was a serial stretch
+            // of every run, and a long one on a cold disk.
+            let mut texts: Vec<Option<Decoded>> = stretch
+                .par_iter()
+                .map(|entry| {
+                    let entry = entry.as_ref().ok()?;
+                    let is_text = entry.file_type().is_file()
+                        && entry
+                            .path()
+                            .extension()
+                            .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+                    is_text.then(|| {
+                        read_bounded(entry.path(), limit, "input.max_article_bytes")
+                            .and_then(decode)
+                    })
+                })
+                .collect();
+            for (entry, text) in stretch.iter().zip(texts.iter_mut()) {
+                self.take(entry, text.take(), root, base, &mut manifests);
             }
-            let path = entry.path();
-            let shown = path.display().to_string();
-            if !kind.is_file() {
-                // Reading a named pipe would wait forever, and a device is no article.
-                self.ingested.skip(shown, "not a regular file");
-                continue;
-            }
-            let relative = relative_key(path, base);
-            let extension = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            let file_name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
-            let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-            let manifest = manifests
-                .entry(dir.clone())
-                .or_insert_with(|| Manifest::read(&dir));
-            if file_name == "manifest.csv" {
-                match manifest {
-                    Ok(m) => {
-                        let note = format!("manifest for {} files", m.rows.len());
-                        self.ingested.record(shown, InputStatus::Processed, note);
+        }
+    }
+
+    /// One entry of the walk, in order; `text` is its contents when it is an article
+    /// file (read ahead by `walk`).
+    fn take(
+        &mut self,
+        entry: &walkdir::Result<walkdir::DirEntry>,
+        text: Option<Decoded>,
+        root: &Path,
+        base: &Path,
+        manifests: &mut BTreeMap<PathBuf, Result<Manifest, String>>,
+    ) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
+                let reason = match (err.loop_ancestor(), err.io_error()) {
+                    (Some(ancestor), _) => {
+                        format!("symbolic link loop (leads back to {})", ancestor.display())
                     }
-                    Err(reason) => self
-                        .ingested
-                        .skip(shown, format!("unreadable manifest: {reason}")),
-                }
-                continue;
+                    (None, Some(io)) => format!("cannot read: {io}"),
+                    (None, None) => err.to_string(),
+                };
+                self.ingested.skip(path, reason);
+                return;
             }
-            match extension.as_deref() {
-                Some("txt") => {
-                    self.read_text_article(path, &relative, base, manifest.as_ref().ok())
+        };
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            return;
+        }
+        let path = entry.path();
+        let shown = path.display().to_string();
+        if !kind.is_file() {
+            // Reading a named pipe would wait forever, and a device is no article.
+            self.ingested.skip(shown, "not a regular file");
+            return;
+        }
+        let relative = relative_key(path, base);
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let manifest = manifests
+            .entry(dir.clone())
+            .or_insert_with(|| Manifest::read(&dir));
+        if file_name == "manifest.csv" {
+            match manifest {
+                Ok(m) => {
+                    let note = format!("manifest for {} files", m.rows.len());
+                    self.ingested.record(shown, InputStatus::Processed, note);
                 }
-                Some("jsonl") => self.read_jsonl(path, &relative),
-                _ => self
+                Err(reason) => self
                     .ingested
-                    .skip(shown, "unsupported file type (expected .txt or .jsonl)"),
+                    .skip(shown, format!("unreadable manifest: {reason}")),
             }
+            return;
+        }
+        match (extension.as_deref(), text) {
+            (Some("txt"), Some(text)) => {
+                self.read_text_article(path, text, &relative, base, manifest.as_ref().ok())
+            }
+            (Some("jsonl"), _) => self.read_jsonl(path, &relative),
+            _ => self
+                .ingested
+                .skip(shown, "unsupported file type (expected .txt or .jsonl)"),
         }
     }
 
     fn read_text_article(
         &mut self,
         path: &Path,
+        read: Decoded,
         relative: &str,
         base: &Path,
         manifest: Option<&Manifest>,
     ) {
         let shown = path.display().to_string();
-        let limit = self.config.max_article_bytes;
-        let read = read_bounded(path, limit, "input.max_article_bytes");
-        let (text, note) = match read.and_then(|b| decode(&b)) {
+        let (text, note) = match read {
             Ok(decoded) => decoded,
             Err(reason) => return self.ingested.skip(shown, reason),
         };
@@ -391,7 +426,7 @@ impl Reader<'_> {
     fn read_jsonl(&mut self, path: &Path, relative: &str) {
         let shown = path.display().to_string();
         let read = read_bounded(path, self.config.max_file_bytes, "input.max_file_bytes");
-        let (text, note) = match read.and_then(|b| decode(&b)) {
+        let (text, note) = match read.and_then(decode) {
             Ok(decoded) => decoded,
             Err(reason) => return self.ingested.skip(shown, reason),
         };
@@ -498,12 +533,19 @@ fn relative_key(path: &Path, base: &Path) -> String {
         .join("/")
 }
 
+/// A file's text and a note on its encoding, or why it is not text.
+type Decoded = Result<(String, Option<String>), String>;
+
+/// Stretch of walk entries whose article files are read ahead in parallel: enough to
+/// keep every core reading, few enough that the texts waiting are a few megabytes.
+const READ_AHEAD: usize = 256;
+
 /// Reads a file as text: UTF-8, or UTF-16 with a byte-order mark, or (failing both)
 /// Windows-1252, the usual encoding of mislabelled Western news pages. Returns the text
 /// and a note when it was not plain UTF-8.
-fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
-    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+fn decode(bytes: Vec<u8>) -> Decoded {
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(&bytes) {
+        let (text, had_errors) = encoding.decode_with_bom_removal(&bytes);
         let note = format!("decoded from {} (byte-order mark)", encoding.name());
         return if had_errors {
             Err(format!("invalid {} text", encoding.name()))
@@ -518,9 +560,10 @@ fn decode(bytes: &[u8]) -> Result<(String, Option<String>), String> {
     if sniff.contains(&0) {
         return Err("binary file (contains NUL bytes)".into());
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), None)),
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
         Err(err) => {
+            let (bytes, err) = (err.as_bytes(), err.utf8_error());
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             let controls = text
                 .chars()
