@@ -410,7 +410,7 @@ impl Config {
     }
 
     /// Reads and checks the stance model (`stance.model`). Only `credence stance` and
-    /// `config check` need it, so it is not read with the config: its hundreds of trees
+    /// `config check` need it, so it is not read with the config: its thousands of trees
     /// would slow every other command's start.
     pub fn stance_model(&self) -> Result<crate::stance::StanceModel, ConfigError> {
         let path = &self.stance.model;

@@ -3,8 +3,12 @@ writes it as config/stance_model.toml for credence to apply.
 
 Input: `credence stance PAIRS --features` output (the pairs file of fnc1.py with the
 feature columns appended). Only rows of fold `tune` are read. The model is
-scikit-learn's GradientBoostingClassifier; `disagree` pairs, the rarest class, are
-weighted up. A story-grouped 4-fold cross-validation on the tune fold is printed
+the average of BAGS of scikit-learn's GradientBoostingClassifier, each fitted on a
+bootstrap sample of the stories (whole stories drawn with replacement, so a member
+sees some stories twice and about a third not at all); `disagree` pairs, the rarest
+class, are weighted up. One boosted model's disagree calls swing with the few stories
+that hold most disagreeing pairs; the average of models that saw different stories
+swings less. A story-grouped 4-fold cross-validation on the tune fold is printed
 first; it is how the settings below were chosen without looking at held-out pairs,
 and its out-of-fold scores choose the model's per-class offsets: the decision rule
 that maximises macro-F1 plus disagree F1 (OFFSET_GRID, relative to `discuss`).
@@ -28,6 +32,7 @@ ROUNDS = 200
 DEPTH = 3
 LEARNING_RATE = 0.1
 DISAGREE_WEIGHT = 4.0
+BAGS = 5
 # Offsets tried for agree, disagree and unrelated; discuss stays at 0.
 OFFSET_GRID = np.arange(-1.0, 2.01, 0.25)
 PASSED_THROUGH = {"pair", "story", "fold", "gold", "claim", "text"}
@@ -46,21 +51,40 @@ def load(path):
     return names, x, y, stories
 
 
-def fit(x, y):
-    model = GradientBoostingClassifier(
-        n_estimators=ROUNDS, max_depth=DEPTH, learning_rate=LEARNING_RATE, random_state=0
-    )
-    weights = np.where(y == "disagree", DISAGREE_WEIGHT, 1.0)
-    return model.fit(x, y, sample_weight=weights)
+def fit(x, y, stories):
+    """BAGS boosted models, member `seed` fitted on a bootstrap of the stories drawn
+    with that seed: a pair's sample weight is multiplied by how often its story was
+    drawn, and pairs of undrawn stories are left out."""
+    members = []
+    for seed in range(BAGS):
+        distinct = np.unique(stories)
+        drawn = np.random.default_rng(seed).choice(distinct, size=len(distinct))
+        names, counts = np.unique(drawn, return_counts=True)
+        times = dict(zip(names, counts))
+        weights = np.where(y == "disagree", DISAGREE_WEIGHT, 1.0) * np.array(
+            [times.get(s, 0) for s in stories], dtype=float
+        )
+        keep = weights > 0
+        model = GradientBoostingClassifier(
+            n_estimators=ROUNDS, max_depth=DEPTH, learning_rate=LEARNING_RATE,
+            random_state=seed,
+        )
+        model.fit(x[keep], y[keep], sample_weight=weights[keep])
+        assert list(model.classes_) == fnc1.CLASSES
+        members.append(model)
+    return members
+
+
+def decision(members, x):
+    """The members' mean class scores (columns in fnc1.CLASSES order)."""
+    return np.mean([model.decision_function(x) for model in members], axis=0)
 
 
 def cross_validate(x, y, stories):
-    """Out-of-fold class scores (columns in fnc1.CLASSES order) of every tune pair."""
+    """Out-of-fold class scores of every tune pair."""
     scores = np.empty((len(y), len(fnc1.CLASSES)))
     for train, test in GroupKFold(n_splits=4).split(x, y, stories):
-        model = fit(x[train], y[train])
-        assert list(model.classes_) == fnc1.CLASSES
-        scores[test] = model.decision_function(x[test])
+        scores[test] = decision(fit(x[train], y[train], stories[train]), x[test])
     return scores
 
 
@@ -100,35 +124,40 @@ def numbers(values, integer=False):
     return "[" + ", ".join(str(int(v)) if integer else repr(float(v)) for v in values) + "]"
 
 
-def write_model(model, offsets, names, path):
-    classes = list(model.classes_)
+def write_model(members, offsets, names, path):
+    """The members' average as one model: the mean of their initial scores, and every
+    member's trees with their leaf values divided by the number of members (the
+    members share the learning rate)."""
+    classes = list(members[0].classes_)
     # The prior scores scikit-learn starts from: log class priors of the weighted data.
-    init = model._raw_predict_init(np.zeros((1, len(names))))[0]
+    init = np.mean([m._raw_predict_init(np.zeros((1, len(names))))[0] for m in members], axis=0)
     lines = [
         "# credence stance model: gradient-boosted trees over `credence stance --features`.",
         "# Written by `make train-stance` (scripts/stance/train.py) from the FNC-1 tune fold;",
+        f"# the average of {len(members)} models fitted on bootstraps of its stories, each",
         f"# {ROUNDS} rounds of depth-{DEPTH} trees, disagree weighted {DISAGREE_WEIGHT};",
         "# offsets chosen on the cross-validation's out-of-fold scores.",
         "# Do not edit by hand.",
         "classes = [" + ", ".join(f'"{c}"' for c in classes) + "]",
         "features = [" + ", ".join(f'"{n}"' for n in names) + "]",
-        f"learning_rate = {model.learning_rate!r}",
+        f"learning_rate = {LEARNING_RATE!r}",
         f"init = {numbers(init)}",
         f"offsets = {numbers(offsets)}",
     ]
-    for stage in model.estimators_:
-        for k, estimator in enumerate(stage):
-            t = estimator.tree_
-            lines += [
-                "",
-                "[[tree]]",
-                f"class = {k}",
-                f"feature = {numbers([f if l != -1 else -1 for f, l in zip(t.feature, t.children_left)], True)}",
-                f"threshold = {numbers([round(v, 9) for v in t.threshold])}",
-                f"left = {numbers([max(v, 0) for v in t.children_left], True)}",
-                f"right = {numbers([max(v, 0) for v in t.children_right], True)}",
-                f"value = {numbers([round(v, 9) for v in t.value[:, 0, 0]])}",
-            ]
+    for model in members:
+        for stage in model.estimators_:
+            for k, estimator in enumerate(stage):
+                t = estimator.tree_
+                lines += [
+                    "",
+                    "[[tree]]",
+                    f"class = {k}",
+                    f"feature = {numbers([f if l != -1 else -1 for f, l in zip(t.feature, t.children_left)], True)}",
+                    f"threshold = {numbers([round(v, 9) for v in t.threshold])}",
+                    f"left = {numbers([max(v, 0) for v in t.children_left], True)}",
+                    f"right = {numbers([max(v, 0) for v in t.children_right], True)}",
+                    f"value = {numbers([round(v / len(members), 9) for v in t.value[:, 0, 0]])}",
+                ]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
 
@@ -144,10 +173,11 @@ def main():
     offsets = choose_offsets(scores, y)
     print_cv("offsets " + ", ".join(f"{c} {o:+.2f}" for c, o in zip(fnc1.CLASSES, offsets)),
              scores + offsets, y)
-    model = fit(x, y)
-    write_model(model, offsets, names, args.model)
-    print(f"{args.model}: {len(model.estimators_) * len(model.classes_)} trees "
-          f"from {len(y)} tune pairs", file=sys.stderr)
+    members = fit(x, y, stories)
+    write_model(members, offsets, names, args.model)
+    trees = sum(m.estimators_.size for m in members)
+    print(f"{args.model}: {trees} trees in {len(members)} bags from {len(y)} tune pairs",
+          file=sys.stderr)
 
 
 if __name__ == "__main__":

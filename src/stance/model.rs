@@ -3,7 +3,9 @@
 //! them, and an offset per class chosen by cross-validation (the rarest classes need
 //! a lower bar than the trees' probabilities give them). `scripts/stance/train.py`
 //! writes it to `config/stance_model.toml`; applying it is a walk down each tree and
-//! an argmax, which needs no crate.
+//! an argmax, which needs no crate. An average of several boosted models is itself
+//! such a model (the mean of their initial scores, their leaf values divided by their
+//! number), which is how the trainer ships its bagged ensemble.
 
 use serde::Deserialize;
 
