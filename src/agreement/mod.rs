@@ -207,21 +207,30 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
         .collect();
     // Sorting the distinct voices only: a large run has hundreds of thousands of
     // claims and a few thousand voices.
-    let mut distinct: Vec<Voice> = names
-        .iter()
-        .copied()
-        .collect::<FxHashSet<_>>()
-        .into_iter()
-        .collect();
-    distinct.par_sort_unstable();
-    let index: FxHashMap<Voice, usize> = distinct
-        .iter()
-        .enumerate()
-        .map(|(place, &voice)| (voice, place))
-        .collect();
+    let (distinct, index) = sorted_ids(names.iter().copied());
     let claim_voice = names.par_iter().map(|voice| index[voice]).collect();
     let voices = distinct.iter().map(Voice::name).collect();
     (voices, claim_voice)
+}
+
+/// The distinct `items`, sorted, and each one's place among them: ids in the items'
+/// order, whatever order they came in. Only the distinct items are sorted, which for
+/// a large run's voices or story keys is a small share of the items.
+fn sorted_ids<T: Copy + Ord + std::hash::Hash>(
+    items: impl IntoIterator<Item = T>,
+) -> (Vec<T>, FxHashMap<T, usize>) {
+    let mut distinct: Vec<T> = items
+        .into_iter()
+        .collect::<FxHashSet<_>>()
+        .into_iter()
+        .collect();
+    distinct.sort_unstable();
+    let ids = distinct
+        .iter()
+        .enumerate()
+        .map(|(id, &item)| (item, id))
+        .collect();
+    (distinct, ids)
 }
 
 /// Who speaks for a claim (see `voices`). Ordered by kind, then name: the order of
@@ -584,6 +593,14 @@ mod tests {
             [3, 5]
         );
         assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
+    }
+
+    #[test]
+    fn sorted_ids_number_distinct_items_in_their_order() {
+        let (distinct, ids) = sorted_ids(["pear", "apple", "pear", "fig", "apple"]);
+        assert_eq!(distinct, ["apple", "fig", "pear"]);
+        assert_eq!((ids["apple"], ids["fig"], ids["pear"]), (0, 1, 2));
+        assert_eq!(ids.len(), 3);
     }
 
     #[test]

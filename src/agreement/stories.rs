@@ -19,7 +19,7 @@ use std::collections::BinaryHeap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::StoryKeys;
@@ -132,18 +132,11 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
         })
         .collect();
 
-    let mut all_keys: Vec<StoryKey> = counts
-        .iter()
-        .flat_map(|keys| keys.iter().map(|&(key, _)| key))
-        .collect::<FxHashSet<_>>()
-        .into_iter()
-        .collect();
-    all_keys.sort_unstable();
-    let key_id: FxHashMap<StoryKey, usize> = all_keys
-        .iter()
-        .enumerate()
-        .map(|(id, &key)| (key, id))
-        .collect();
+    let (all_keys, key_id) = super::sorted_ids(
+        counts
+            .iter()
+            .flat_map(|keys| keys.iter().map(|&(key, _)| key)),
+    );
     let mut document_frequency = vec![0usize; all_keys.len()];
     let ids: Vec<Vec<(usize, f64)>> = counts
         .iter()
