@@ -515,8 +515,6 @@ pub fn analyze(
     })
 }
 
-/// Tells, in the `inputs.csv` row of each input, how many clauses were too long to
-/// read: an article of one endless line is read, but yields nothing from that line.
 /// The first 16 bytes of `text` as one big-endian integer, zero-padded. Ordering by it
 /// agrees with ordering by the text, so a sort of many ids or names compares integers
 /// and falls back on the strings only where two heads tie.
@@ -528,6 +526,8 @@ pub fn text_head(text: &str) -> u128 {
     u128::from_be_bytes(head)
 }
 
+/// Tells, in the `inputs.csv` row of each input, how many clauses were too long to
+/// read: an article of one endless line is read, but yields nothing from that line.
 fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], config: &Config) {
     let mut overlong = vec![0; inputs.len()];
     for article in articles {
