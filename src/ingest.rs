@@ -225,7 +225,7 @@ impl Reader<'_> {
             // The stretch's article files are read and decoded in parallel, then taken
             // in walk order below: one file after another, reading was a serial stretch
             // of every run, and a long one on a cold disk.
-            let mut texts: Vec<Option<Decoded>> = stretch
+            let texts: Vec<Option<Decoded>> = stretch
                 .par_iter()
                 .map(|entry| {
                     let entry = entry.as_ref().ok()?;
@@ -240,14 +240,14 @@ impl Reader<'_> {
                     })
                 })
                 .collect();
-            for (entry, text) in stretch.iter().zip(texts.iter_mut()) {
-                self.take(entry, text.take(), root, base, &mut manifests);
+            for (entry, text) in stretch.iter().zip(texts) {
+                self.take(entry, text, root, base, &mut manifests);
             }
         }
     }
 
-    /// One entry of the walk, in order; `text` is its contents when it is an article
-    /// file (read ahead by `walk`).
+    /// One entry of the walk, in order; `text` is its contents exactly when it is a
+    /// `.txt` article file (`walk` decides that, and reads it ahead).
     fn take(
         &mut self,
         entry: &walkdir::Result<walkdir::DirEntry>,
@@ -309,11 +309,11 @@ impl Reader<'_> {
             }
             return;
         }
-        match (extension.as_deref(), text) {
-            (Some("txt"), Some(text)) => {
+        match (text, extension.as_deref()) {
+            (Some(text), _) => {
                 self.read_text_article(path, text, &relative, base, manifest.as_ref().ok())
             }
-            (Some("jsonl"), _) => self.read_jsonl(path, &relative),
+            (None, Some("jsonl")) => self.read_jsonl(path, &relative),
             _ => self
                 .ingested
                 .skip(shown, "unsupported file type (expected .txt or .jsonl)"),
