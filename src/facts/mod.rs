@@ -445,6 +445,8 @@ struct Scratch {
     /// Each row's candidate.
     candidate: Vec<u32>,
     spellings: Vec<u32>,
+    /// The item's distinct (source, candidate) statements.
+    statements: Vec<(u32, u32)>,
 }
 
 /// Appends the item of `scratch.rows` (one item's rows, in file order) to `out`.
@@ -495,21 +497,15 @@ fn prepare_item(
         }
     }
     let candidates = out.parsed.len() - first_candidate;
-    let first_statement = out.statements.len();
-    out.statements.extend(
+    scratch.statements.clear();
+    scratch.statements.extend(
         rows.iter()
             .zip(&scratch.candidate)
             .map(|(row, &candidate)| (source_place[row.source as usize], candidate)),
     );
-    out.statements[first_statement..].sort_unstable();
-    let mut distinct = first_statement;
-    for index in first_statement..out.statements.len() {
-        if index == first_statement || out.statements[index] != out.statements[distinct - 1] {
-            out.statements[distinct] = out.statements[index];
-            distinct += 1;
-        }
-    }
-    out.statements.truncate(distinct);
+    scratch.statements.sort_unstable();
+    scratch.statements.dedup();
+    out.statements.extend_from_slice(&scratch.statements);
     let parsed = &out.parsed[first_candidate..];
     let first_implication = out.implications.len();
     for (from, a) in parsed.iter().enumerate() {
@@ -529,7 +525,7 @@ fn prepare_item(
         attribute: rows[0].attribute,
         kind,
         candidates,
-        statements: out.statements.len() - first_statement,
+        statements: scratch.statements.len(),
         implications: out.implications.len() - first_implication,
     });
 }
