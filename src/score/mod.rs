@@ -107,7 +107,7 @@ fn claim_weights(
         )
     };
     let mut by_voice: Vec<usize> = (0..claims.len()).collect();
-    by_voice.par_sort_unstable_by_key(|&claim| (voice(claim), claim_outlet[claim], claim));
+    by_voice.par_sort_unstable_by_key(|&claim| (voice(claim), claim_outlet[claim]));
     // How many outlets speak with each claim's voice on its value.
     let mut sharing = vec![0; claims.len()];
     for group in by_voice.chunk_by(|&a, &b| voice(a) == voice(b)) {
