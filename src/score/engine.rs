@@ -294,9 +294,9 @@ impl<'a> Prepared<'a> {
     }
 
     /// Confidence of every candidate value of `items` (ascending), given each source's
-    /// vote strength, into `flat`: item i's values start at `offsets[i]`. One buffer for the whole solve rather than one
-    /// per item or per pass keeps the iteration free of allocation and page faults,
-    /// which are most of its cost on long-tail data.
+    /// vote strength, into `flat`: item i's values start at `offsets[i]`. One buffer
+    /// for the whole solve rather than one per item or per pass keeps the iteration
+    /// free of allocation and page faults, which are most of its cost on long-tail data.
     fn value_confidence(
         &self,
         items: &[usize],
