@@ -478,15 +478,59 @@ fn sync_dir(dir: &Path) -> anyhow::Result<()> {
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Writes a CSV file whose records `fill` appends to one buffer with `push_record`
-/// (header included), after a UTF-8 byte-order mark when `bom`, and syncs it to disk.
-pub fn write_lines(path: &Path, bom: bool, fill: impl FnOnce(&mut Vec<u8>)) -> anyhow::Result<()> {
-    let mut bytes = Vec::with_capacity(1 << 16);
+/// Writes a CSV file whose records `fill` hands to a `RecordSink` (header included),
+/// after a UTF-8 byte-order mark when `bom`, and syncs it to disk.
+pub fn write_lines(
+    path: &Path,
+    bom: bool,
+    fill: impl FnOnce(&mut RecordSink),
+) -> anyhow::Result<()> {
+    let context = || format!("cannot write {}", path.display());
+    let mut sink = RecordSink {
+        file: fs::File::create(path).with_context(context)?,
+        buffer: Vec::with_capacity(RecordSink::FLUSH_AT + (1 << 12)),
+        error: None,
+    };
     if bom {
-        bytes.extend_from_slice(UTF8_BOM);
+        sink.buffer.extend_from_slice(UTF8_BOM);
     }
-    fill(&mut bytes);
-    write_file(path, &bytes)
+    fill(&mut sink);
+    sink.flush();
+    let RecordSink { file, error, .. } = sink;
+    match error {
+        Some(err) => Err(err),
+        None => file.sync_all(),
+    }
+    .with_context(context)
+}
+
+/// Records on their way to a file, written out a few hundred kilobytes at a time: one
+/// buffer holding a whole report grew by copying itself and touched fresh memory for
+/// every megabyte, which was a third of writing structured mode's reports.
+pub struct RecordSink {
+    file: fs::File,
+    buffer: Vec<u8>,
+    /// The first failed write; later records are dropped and `write_lines` reports it.
+    error: Option<io::Error>,
+}
+
+impl RecordSink {
+    const FLUSH_AT: usize = 1 << 18;
+
+    /// Appends one record (see `push_record`).
+    pub fn push(&mut self, fields: &[&str]) {
+        push_record(&mut self.buffer, fields);
+        if self.buffer.len() >= Self::FLUSH_AT {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.error.is_none() {
+            self.error = self.file.write_all(&self.buffer).err();
+        }
+        self.buffer.clear();
+    }
 }
 
 /// Appends one CSV record to `out`, each field quoted exactly when the csv crate's

@@ -16,9 +16,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::report::{
-    fixed_into, push_record, safe_cell, write_atomically, write_lines, StagedFile,
-};
+use crate::report::{fixed_into, safe_cell, write_atomically, write_lines, RecordSink, StagedFile};
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use intern::Interner;
 use value::{Kind, Parsed, ValueRules};
@@ -608,52 +606,43 @@ pub fn write_fact_reports(
 }
 
 /// truths.csv: one row per item, its chosen value.
-fn write_truths(out: &mut Vec<u8>, scored: &ScoredFacts) {
-    push_record(
-        out,
-        &[
-            "object",
-            "attribute",
-            "value",
-            "confidence",
-            "kind",
-            "candidates",
-        ],
-    );
+fn write_truths(out: &mut RecordSink, scored: &ScoredFacts) {
+    out.push(&[
+        "object",
+        "attribute",
+        "value",
+        "confidence",
+        "kind",
+        "candidates",
+    ]);
     let input = scored.input;
     let mut confidence = String::new();
     let mut count = itoa::Buffer::new();
     for (item, candidates) in scored.each_item() {
         let truth = &candidates[item.truth];
         fixed_into(&mut confidence, truth.confidence);
-        push_record(
-            out,
-            &[
-                &*safe_cell(input.objects.get(item.object)),
-                &*safe_cell(input.attributes.get(item.attribute)),
-                &*safe_cell(input.values.get(truth.display)),
-                &confidence,
-                item.kind.as_str(),
-                count.format(candidates.len()),
-            ],
-        );
+        out.push(&[
+            &*safe_cell(input.objects.get(item.object)),
+            &*safe_cell(input.attributes.get(item.attribute)),
+            &*safe_cell(input.values.get(truth.display)),
+            &confidence,
+            item.kind.as_str(),
+            count.format(candidates.len()),
+        ]);
     }
 }
 
 /// values.csv: every candidate of every item, with the sources stating it.
-fn write_values(out: &mut Vec<u8>, scored: &ScoredFacts) {
-    push_record(
-        out,
-        &[
-            "object",
-            "attribute",
-            "value",
-            "confidence",
-            "chosen",
-            "sources",
-            "supporting_sources",
-        ],
-    );
+fn write_values(out: &mut RecordSink, scored: &ScoredFacts) {
+    out.push(&[
+        "object",
+        "attribute",
+        "value",
+        "confidence",
+        "chosen",
+        "sources",
+        "supporting_sources",
+    ]);
     let input = scored.input;
     let (mut confidence, mut supporters) = (String::new(), String::new());
     let mut count = itoa::Buffer::new();
@@ -672,36 +661,30 @@ fn write_values(out: &mut Vec<u8>, scored: &ScoredFacts) {
                 }
                 supporters.push_str(scored.source_name(source));
             }
-            push_record(
-                out,
-                &[
-                    &*object,
-                    &*attribute,
-                    &*safe_cell(input.values.get(candidate.display)),
-                    &confidence,
-                    if index == item.truth { "true" } else { "false" },
-                    count.format(candidate.sources),
-                    &*safe_cell(&supporters),
-                ],
-            );
+            out.push(&[
+                &*object,
+                &*attribute,
+                &*safe_cell(input.values.get(candidate.display)),
+                &confidence,
+                if index == item.truth { "true" } else { "false" },
+                count.format(candidate.sources),
+                &*safe_cell(&supporters),
+            ]);
         }
     }
 }
 
 /// sources.csv: every source's trust, its interval, and the sources it likely copies.
-fn write_sources(out: &mut Vec<u8>, scored: &ScoredFacts) {
-    push_record(
-        out,
-        &[
-            "source",
-            "trust",
-            "trust_low",
-            "trust_high",
-            "claims",
-            "checkable",
-            "likely_copies_with",
-        ],
-    );
+fn write_sources(out: &mut RecordSink, scored: &ScoredFacts) {
+    out.push(&[
+        "source",
+        "trust",
+        "trust_low",
+        "trust_high",
+        "claims",
+        "checkable",
+        "likely_copies_with",
+    ]);
     let mut partners: Vec<Vec<&str>> = vec![Vec::new(); scored.sources.len()];
     for pair in &scored.dependent {
         partners[pair.first].push(scored.source_name(pair.second as u32));
@@ -715,17 +698,14 @@ fn write_sources(out: &mut Vec<u8>, scored: &ScoredFacts) {
         fixed_into(&mut low, estimate.low);
         fixed_into(&mut high, estimate.high);
         copies.sort_unstable();
-        push_record(
-            out,
-            &[
-                &*safe_cell(scored.source_name(place as u32)),
-                &trust,
-                &low,
-                &high,
-                claims.format(scored.source_statements[place]),
-                checkable.format(estimate.checkable),
-                &*safe_cell(&copies.join("; ")),
-            ],
-        );
+        out.push(&[
+            &*safe_cell(scored.source_name(place as u32)),
+            &trust,
+            &low,
+            &high,
+            claims.format(scored.source_statements[place]),
+            checkable.format(estimate.checkable),
+            &*safe_cell(&copies.join("; ")),
+        ]);
     }
 }
