@@ -599,20 +599,18 @@ pub fn confidences(votes: &[f64], config: &ScoreConfig, out: &mut [f64]) {
         *slot = (weight * vote - top).exp();
     }
     let total: f64 = out.iter().sum();
+    // Σ exp(w·other − own) + u·exp(−own) = exp(top − own) · (rest + u·exp(−top)):
+    // two exponentials per value, not three and a logarithm; this runs for every live
+    // value on every iteration. `top` ≥ 0, so exp(−top) cannot overflow; exp(top − own)
+    // can only for a value so far behind that its confidence is 0 either way.
+    let unseen = unobserved * (-top).exp();
     for (slot, &own) in out.iter_mut().zip(votes) {
-        // In logs, so a rival far ahead gives confidence 0, never inf × 0.
-        let rest = total - *slot;
-        let rivals = if rest > 0.0 {
-            (rest.ln() + top - own).exp()
+        let against = (total - *slot) + unseen;
+        *slot = if against > 0.0 {
+            1.0 / (1.0 + (top - own).exp() * against)
         } else {
-            0.0
+            1.0
         };
-        let unseen = if unobserved > 0.0 {
-            unobserved * (-own).exp()
-        } else {
-            0.0
-        };
-        *slot = 1.0 / (1.0 + rivals + unseen);
     }
 }
 
