@@ -292,11 +292,12 @@ pub fn score_facts<'a>(input: &'a FactInput, config: &Config) -> ScoredFacts<'a>
         number_tolerance: config.facts.number_tolerance,
         time_tolerance_minutes: config.facts.time_tolerance_minutes,
     };
-    let (source_place, sources) = input.sources.ranks();
+    let ((source_place, sources), ((object_rank, _), (attribute_rank, _))) = rayon::join(
+        || input.sources.ranks(),
+        || rayon::join(|| input.objects.ranks(), || input.attributes.ranks()),
+    );
     // Rows grouped by item in (object, attribute) order, each item's rows in file
     // order (which fixes the order of its candidates): a sort of integer keys.
-    let (object_rank, _) = input.objects.ranks();
-    let (attribute_rank, _) = input.attributes.ranks();
     let mut order: Vec<(u64, u32)> = input
         .rows
         .iter()
@@ -373,65 +374,110 @@ pub fn score_facts<'a>(input: &'a FactInput, config: &Config) -> ScoredFacts<'a>
     for &(source, _) in &prepared.statements {
         source_statements[source as usize] += 1;
     }
-    let mut scored = ScoredFacts {
+    // Items are ranked in blocks on separate workers, each block's flat vectors then
+    // appended in order: the same vectors one pass over all items would build.
+    let mut starts = Vec::with_capacity(prepared.items.len());
+    let mut next = (0, 0);
+    for item in &prepared.items {
+        starts.push(next);
+        next = (next.0 + item.candidates, next.1 + item.statements);
+    }
+    let ranked = starts
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map(|(block, starts)| {
+            let mut out = Ranked::default();
+            for (offset, &start) in starts.iter().enumerate() {
+                let index = block * BLOCK + offset;
+                rank_item(input, &prepared, index, start, &solution, &rules, &mut out);
+            }
+            out
+        })
+        .reduce(Ranked::default, |mut all, mut block| {
+            all.items.append(&mut block.items);
+            all.candidates.append(&mut block.candidates);
+            all.supporters.append(&mut block.supporters);
+            all
+        });
+    ScoredFacts {
         input,
         sources,
         source_statements,
-        trust: solution.trust.clone(),
-        dependent: solution.dependent.clone(),
-        items: Vec::with_capacity(prepared.items.len()),
-        candidates: Vec::with_capacity(prepared.parsed.len()),
-        supporters: Vec::with_capacity(prepared.statements.len()),
+        trust: solution.trust,
+        dependent: solution.dependent,
+        items: ranked.items,
+        candidates: ranked.candidates,
+        supporters: ranked.supporters,
         iterations: solution.iterations,
         converged: solution.converged,
-    };
-    let (mut candidates, mut statements) = (0, 0);
-    let mut by_candidate: Vec<(u32, u32)> = Vec::new();
-    let mut ranked: Vec<usize> = Vec::new();
-    for (index, item) in prepared.items.iter().enumerate() {
-        let confidence = solution.values(index);
-        let parsed = &prepared.parsed[candidates..candidates + item.candidates];
-        let displays = &prepared.displays[candidates..candidates + item.candidates];
-        let display = |c: usize| input.values.get(displays[c]);
-        // Statements are distinct and sorted by source, so each candidate's are too.
-        by_candidate.clear();
-        by_candidate.extend(
-            prepared.statements[statements..statements + item.statements]
-                .iter()
-                .map(|&(source, value)| (value, source)),
-        );
-        by_candidate.sort_unstable();
-        let truth = choose_truth(item.kind, parsed, &display, confidence, &rules);
-        ranked.clear();
-        ranked.extend(0..item.candidates);
-        ranked.sort_by(|&a, &b| {
-            confidence[b]
-                .total_cmp(&confidence[a])
-                .then_with(|| display(a).cmp(display(b)))
-        });
-        for &candidate in &ranked {
-            let start = by_candidate.partition_point(|s| (s.0 as usize) < candidate);
-            let end = by_candidate.partition_point(|s| (s.0 as usize) <= candidate);
-            scored
-                .supporters
-                .extend(by_candidate[start..end].iter().map(|s| s.1));
-            scored.candidates.push(Candidate {
-                display: displays[candidate],
-                confidence: confidence[candidate],
-                sources: end - start,
-            });
-        }
-        scored.items.push(ScoredItem {
-            object: item.object,
-            attribute: item.attribute,
-            kind: item.kind,
-            candidates: item.candidates,
-            truth: ranked.iter().position(|&c| c == truth).unwrap_or(0),
-        });
-        candidates += item.candidates;
-        statements += item.statements;
     }
-    scored
+}
+
+/// Items with their candidates ranked, flat as in `ScoredFacts`, and the buffers a
+/// worker reuses from item to item.
+#[derive(Default)]
+struct Ranked {
+    items: Vec<ScoredItem>,
+    candidates: Vec<Candidate>,
+    supporters: Vec<u32>,
+    /// One item's (candidate, source) statements.
+    by_candidate: Vec<(u32, u32)>,
+    /// One item's candidates, most confident first.
+    order: Vec<usize>,
+}
+
+/// Appends item `index` of `prepared`, whose candidates and statements start at
+/// `starts`, with its candidates ranked by confidence and its truth chosen.
+fn rank_item(
+    input: &FactInput,
+    prepared: &Prepared,
+    index: usize,
+    (candidates, statements): (usize, usize),
+    solution: &score::Solution,
+    rules: &ValueRules,
+    out: &mut Ranked,
+) {
+    let item = &prepared.items[index];
+    let confidence = solution.values(index);
+    let parsed = &prepared.parsed[candidates..candidates + item.candidates];
+    let displays = &prepared.displays[candidates..candidates + item.candidates];
+    let display = |c: usize| input.values.get(displays[c]);
+    // Statements are distinct and sorted by source, so each candidate's are too.
+    let by_candidate = &mut out.by_candidate;
+    by_candidate.clear();
+    by_candidate.extend(
+        prepared.statements[statements..statements + item.statements]
+            .iter()
+            .map(|&(source, value)| (value, source)),
+    );
+    by_candidate.sort_unstable();
+    let truth = choose_truth(item.kind, parsed, &display, confidence, rules);
+    let ranked = &mut out.order;
+    ranked.clear();
+    ranked.extend(0..item.candidates);
+    ranked.sort_by(|&a, &b| {
+        confidence[b]
+            .total_cmp(&confidence[a])
+            .then_with(|| display(a).cmp(display(b)))
+    });
+    for &candidate in ranked.iter() {
+        let start = by_candidate.partition_point(|s| (s.0 as usize) < candidate);
+        let end = by_candidate.partition_point(|s| (s.0 as usize) <= candidate);
+        out.supporters
+            .extend(by_candidate[start..end].iter().map(|s| s.1));
+        out.candidates.push(Candidate {
+            display: displays[candidate],
+            confidence: confidence[candidate],
+            sources: end - start,
+        });
+    }
+    out.items.push(ScoredItem {
+        object: item.object,
+        attribute: item.attribute,
+        kind: item.kind,
+        candidates: item.candidates,
+        truth: ranked.iter().position(|&c| c == truth).unwrap_or(0),
+    });
 }
 
 /// Buffers one worker reuses from item to item.
