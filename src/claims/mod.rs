@@ -49,6 +49,18 @@ pub struct Claim {
     pub line_hash: u64,
 }
 
+impl Claim {
+    /// Drops the spare capacity its vectors grew while it was read. A run holds every
+    /// claim until its reports are written, and the slack (a vector of one value has
+    /// room for four) was 7% of a cold 10,000-article run's peak memory.
+    fn shrink_to_fit(&mut self) {
+        self.id.shrink_to_fit();
+        self.entities.shrink_to_fit();
+        self.terms.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Polarity {
     Affirmed,
@@ -213,11 +225,15 @@ impl<'c> ClaimExtractor<'c> {
             if let Some(mut claim) = self.finish(draft, &topics, dateline_origin.as_deref()) {
                 claim.id = claim_id(article_key, claim.start, claim.end);
                 claim.line_hash = line_hashes[sentence.line];
+                claim.shrink_to_fit();
                 out.claims.push(claim);
                 sentences_with_claims.insert(index);
             }
         }
         out.dropped_uncheckable = prose_sentences - sentences_with_claims.len();
+        out.claims.shrink_to_fit();
+        out.shingles.shrink_to_fit();
+        out.line_hashes.shrink_to_fit();
         out
     }
 
