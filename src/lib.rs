@@ -413,8 +413,12 @@ pub fn extract(
     );
 
     let mut infos = Vec::with_capacity(articles.len());
-    let mut claims = Vec::new();
-    let mut claim_article = Vec::new();
+    // Sized once: growing by doubling copied the largest vector of the run several times
+    // over, and the copies' freed blocks still counted in the peak (a cold 10k-article
+    // run peaked at 784 MB growing, 696 MB sized).
+    let total: usize = extracted.iter().map(|e| e.claims.len()).sum();
+    let mut claims = Vec::with_capacity(total);
+    let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
     for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
