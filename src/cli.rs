@@ -371,7 +371,7 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
                 stats.write_errors
             );
         }
-        if let Err(error) = cache.prune(config.cache.keep_days) {
+        if let Err(error) = cache.prune() {
             eprintln!("credence: warning: {error:#}");
         }
         cache_note = format!(
