@@ -366,12 +366,14 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
     if let Some(cache) = &cache {
         let stats = cache.stats();
         if let Some(error) = cache.first_write_error() {
+            // No entry is lost when only a pack's index failed: the next run reads
+            // the pack record by record.
             eprintln!(
-                "credence: warning: {} cache entries not written, the first because: {error}",
+                "credence: warning: the cache was not fully written ({} entries lost): {error}",
                 stats.write_errors
             );
         }
-        if let Err(error) = cache.prune(config.cache.keep_days) {
+        if let Err(error) = cache.prune() {
             eprintln!("credence: warning: {error:#}");
         }
         cache_note = format!(

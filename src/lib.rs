@@ -468,6 +468,9 @@ pub fn analyze(
     let mut ingested = ingest::ingest(paths, &config.input, window)?;
     lap("ingest");
     let extraction = extract(ingested.articles, config, cache, progress);
+    if let Some(cache) = cache {
+        cache.finish();
+    }
     note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
     lap("extract");
 

@@ -4,8 +4,9 @@
 
 mod util;
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use credence::report::{HISTORY_FILE, JOURNAL};
@@ -408,16 +409,18 @@ fn wait_for(mut done: impl FnMut() -> bool) {
     }
 }
 
-fn cache_entries(dir: &Path) -> usize {
+/// The size of every pack in the cache under `dir`, of any configuration.
+fn packs(dir: &Path) -> BTreeMap<PathBuf, u64> {
     let Ok(configs) = fs::read_dir(dir) else {
-        return 0;
+        return BTreeMap::new();
     };
     configs
         .flatten()
         .filter(|c| c.path().is_dir())
         .flat_map(|c| fs::read_dir(c.path()).unwrap().flatten())
-        .map(|shard| fs::read_dir(shard.path()).map_or(0, |e| e.count()))
-        .sum()
+        .filter(|p| p.path().extension().is_some_and(|e| e == "pack"))
+        .map(|p| (p.path(), p.metadata().map_or(0, |m| m.len())))
+        .collect()
 }
 
 fn staging_exists(out: &Path) -> bool {
@@ -440,13 +443,20 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
     dir.run(night("2026-03-11")).assert_code(0);
     let last_night = dir.report_bytes("out");
     let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
-    let entries = cache_entries(&dir.join("out/cache"));
-    assert_eq!(entries, BIG);
+    let cache = dir.join("out/cache");
+    let last_nights_packs = packs(&cache);
+    assert_eq!(last_nights_packs.len(), 1);
+    // A record's size, give or take its index entry.
+    let record = last_nights_packs.values().sum::<u64>() / BIG as u64;
 
-    // Tonight's new articles; killed while extracting them.
+    // Tonight's new articles; killed once its pack holds ten of them.
     util::synthetic_corpus(&dir, "news", BIG, BIG / 2);
     let mut run = dir.command().args(night("2026-03-12")).spawn();
-    wait_for(|| cache_entries(&dir.join("out/cache")) > entries + 10);
+    wait_for(|| {
+        packs(&cache)
+            .iter()
+            .any(|(pack, &size)| !last_nights_packs.contains_key(pack) && size > 10 * record)
+    });
     run.kill().unwrap();
     assert_eq!(run.wait().unwrap().code(), None, "killed by a signal");
     assert_eq!(dir.report_bytes("out"), last_night);
@@ -454,6 +464,21 @@ fn a_run_killed_at_any_stage_leaves_last_nights_reports_and_a_usable_cache() {
         fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
         history
     );
+    // What it extracted is reused (here by a run sharing the cache from elsewhere).
+    let shared = dir.run([
+        "run",
+        "news",
+        "--out",
+        "shared",
+        "--cache",
+        "out/cache",
+        "--run-date",
+        "2026-03-12",
+    ]);
+    shared.assert_code(0);
+    let (extracted, reused) = cache_counts(&shared.stderr);
+    assert_eq!(extracted + reused, BIG + BIG / 2);
+    assert!(reused >= BIG + 10, "{}", shared.stderr);
 
     // Killed again, this time while the reports are being written.
     let mut run = dir.command().args(night("2026-03-12")).spawn();
