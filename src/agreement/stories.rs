@@ -139,7 +139,7 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
     );
     let mut document_frequency = vec![0usize; all_keys.len()];
     let ids: Vec<Vec<(usize, f64)>> = counts
-        .iter()
+        .par_iter()
         .map(|keys| keys.iter().map(|(key, w)| (key_id[key], *w)).collect())
         .collect();
     for keys in &ids {
@@ -148,7 +148,7 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
         }
     }
     let n = articles.len() as f64;
-    ids.into_iter()
+    ids.into_par_iter()
         .map(|mut keys| {
             for (id, weight) in keys.iter_mut() {
                 *weight *= ((1.0 + n) / (1.0 + document_frequency[*id] as f64)).ln() + 1.0;
