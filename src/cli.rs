@@ -323,8 +323,9 @@ fn run(args: &RunArgs) -> anyhow::Result<i32> {
         .cache
         .clone()
         .unwrap_or_else(|| common.out.join("cache"));
-    // A cache outside --out may be shared by runs into other directories.
-    let _cache_lock = if args.no_cache || cache_dir.starts_with(&common.out) {
+    // The cache has a lock of its own even inside --out: another run may name it with
+    // --cache while writing elsewhere, and each pack must have one writer.
+    let _cache_lock = if args.no_cache {
         None
     } else {
         Some(DirLock::acquire(&cache_dir)?)

@@ -114,7 +114,32 @@ fn a_warm_run_extracts_only_new_and_changed_articles_and_matches_a_cold_run() {
     // ...and going back to the defaults finds the earlier entries still there.
     let back = dir.run(["run", "news", "--out", "warm"]);
     assert_eq!(cache_counts(&back.stderr), (0, 25));
-    assert_eq!(util::dir_names(dir.join("warm/cache")).len(), 2);
+    let configurations = util::dir_names(dir.join("warm/cache"))
+        .into_iter()
+        .filter(|name| name != ".credence.lock")
+        .count();
+    assert_eq!(configurations, 2);
+}
+
+#[test]
+fn a_cache_inside_out_is_locked_against_a_run_that_names_it_with_cache() {
+    let dir = Dir::new();
+    dir.run(["run", FIXTURES, "--out", "out", "--quiet"])
+        .assert_code(0);
+    // A run writing elsewhere holds out/cache as its --cache.
+    let held = fs::File::options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(dir.join("out/cache/.credence.lock"))
+        .unwrap();
+    held.try_lock().unwrap();
+    let refused = dir.run(["run", FIXTURES, "--out", "out", "--quiet"]);
+    refused.assert_code(2);
+    refused.assert_stderr_has("cache is in use by another credence run");
+    drop(held);
+    dir.run(["run", FIXTURES, "--out", "out", "--quiet"])
+        .assert_code(0);
 }
 
 #[test]
