@@ -2,7 +2,7 @@
 
 use strsim::jaro_winkler;
 
-use crate::claims::{shingle_hash, Claim, Comparison, ValueKind};
+use crate::claims::{shingle_hash, Claim, Comparison, ValueKind, Words};
 use crate::config::AgreementConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,7 +49,7 @@ pub fn compare(
     if entities == 0.0 {
         return None;
     }
-    let terms = set_similarity(&a.terms, &b.terms);
+    let terms = term_similarity(&a.terms, &b.terms);
     let weights = config.entity_weight + config.term_weight;
     let mut similarity = (config.entity_weight * entities + config.term_weight * terms) / weights;
     let values = compare_values(a, b, config.number_tolerance);
@@ -145,25 +145,41 @@ fn names_match(x: &str, y: &str, threshold: f64) -> bool {
 /// Mean of Dice and overlap coefficients over two sorted, deduplicated lists: Dice
 /// alone punishes a long sentence that restates a short one.
 pub fn set_similarity(a: &[String], b: &[String]) -> f64 {
-    if a.is_empty() || b.is_empty() {
+    dice_and_overlap(sorted_intersection(a, b), a.len(), b.len())
+}
+
+/// `set_similarity` of two claims' key terms.
+fn term_similarity(a: &Words, b: &Words) -> f64 {
+    dice_and_overlap(sorted_intersection(a.iter(), b.iter()), a.len(), b.len())
+}
+
+/// The mean of the Dice and overlap coefficients of two sets of these sizes sharing
+/// `common` items; 0 when either is empty.
+fn dice_and_overlap(common: usize, a: usize, b: usize) -> f64 {
+    if a == 0 || b == 0 {
         return 0.0;
     }
-    let common = sorted_intersection(a, b);
-    let dice = 2.0 * common as f64 / (a.len() + b.len()) as f64;
-    let overlap = common as f64 / a.len().min(b.len()) as f64;
+    let dice = 2.0 * common as f64 / (a + b) as f64;
+    let overlap = common as f64 / a.min(b) as f64;
     (dice + overlap) / 2.0
 }
 
-fn sorted_intersection<T: Ord>(a: &[T], b: &[T]) -> usize {
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+/// How many items two sorted, distinct sequences share.
+fn sorted_intersection<T: Ord>(
+    a: impl IntoIterator<Item = T>,
+    b: impl IntoIterator<Item = T>,
+) -> usize {
+    let (mut a, mut b) = (a.into_iter(), b.into_iter());
+    let (mut x, mut y) = (a.next(), b.next());
+    let mut common = 0;
+    while let (Some(p), Some(q)) = (&x, &y) {
+        match p.cmp(q) {
+            std::cmp::Ordering::Less => x = a.next(),
+            std::cmp::Ordering::Greater => y = b.next(),
             std::cmp::Ordering::Equal => {
                 common += 1;
-                i += 1;
-                j += 1;
+                x = a.next();
+                y = b.next();
             }
         }
     }

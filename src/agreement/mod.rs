@@ -316,7 +316,7 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
             keys.push(xxh3_64(format!("e:{last}").as_bytes()));
         }
     }
-    for term in &claim.terms {
+    for term in claim.terms.iter() {
         keys.push(xxh3_64(format!("t:{term}").as_bytes()));
     }
     keys.sort_unstable();

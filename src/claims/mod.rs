@@ -10,6 +10,7 @@ mod cues;
 mod furniture;
 mod story_keys;
 mod values;
+mod words;
 
 use std::collections::HashSet;
 
@@ -23,6 +24,7 @@ pub use cues::{CueKind, CueMatcher};
 use furniture::FurnitureMatcher;
 pub use story_keys::StoryKeys;
 pub use values::{Comparison, Value, ValueKind};
+pub use words::Words;
 
 /// One checkable statement from one article.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,7 +38,7 @@ pub struct Claim {
     /// Canonical entity names (folded, aliases applied), sorted.
     pub entities: Vec<String>,
     /// Stemmed key terms, sorted.
-    pub terms: Vec<String>,
+    pub terms: Words,
     pub values: Vec<Value>,
     pub polarity: Polarity,
     /// The hedging cue, if any ("reportedly", "could").
@@ -56,7 +58,6 @@ impl Claim {
     fn shrink_to_fit(&mut self) {
         self.id.shrink_to_fit();
         self.entities.shrink_to_fit();
-        self.terms.shrink_to_fit();
         self.values.shrink_to_fit();
     }
 }
@@ -329,7 +330,7 @@ impl<'c> ClaimExtractor<'c> {
                 .for_each(|f| *f = true);
         }
         let lex = &config.lexicons;
-        let mut terms: Vec<String> = tokens
+        let terms: Vec<String> = tokens
             .iter()
             .enumerate()
             .filter(|(i, t)| {
@@ -350,8 +351,6 @@ impl<'c> ClaimExtractor<'c> {
                     .flat_map(|n| n.titles.iter().map(|t| self.tokenizer.stem(t))),
             )
             .collect();
-        terms.sort();
-        terms.dedup();
 
         let scope = negation_scope(doc, tokens);
         let negations = cue_spans
@@ -378,7 +377,7 @@ impl<'c> ClaimExtractor<'c> {
             end,
             text,
             entities,
-            terms,
+            terms: Words::new(terms),
             values: parsed.values,
             polarity,
             hedge,

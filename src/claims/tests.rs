@@ -25,11 +25,7 @@ fn entities_are_folded_and_titles_become_terms() {
             "vladimir putin"
         ]
     );
-    assert!(
-        claim.terms.contains(&"presid".to_string()),
-        "{:?}",
-        claim.terms
-    );
+    assert!(claim.terms.contains("presid"), "{:?}", claim.terms);
 }
 
 #[test]

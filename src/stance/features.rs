@@ -15,7 +15,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::agreement::{compare, compare_values, entity_similarity, set_similarity, Relation};
 use crate::claims::{
-    capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity,
+    capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity, Words,
 };
 use crate::config::Config;
 use crate::tokenize::{Doc, Shape};
@@ -254,7 +254,7 @@ impl Statement {
             end: doc.text.len(),
             text: doc.text.clone(),
             entities: Vec::new(),
-            terms: Vec::new(),
+            terms: Words::default(),
             values: Vec::new(),
             polarity: Polarity::Affirmed,
             hedge: None,
@@ -264,10 +264,11 @@ impl Statement {
         };
         let mut cues = Vec::new();
         let mut question = false;
+        let mut terms: Vec<String> = Vec::new();
         for (_, reading) in extractor.read_all(&doc, "") {
             let part = reading.claim;
             claim.entities.extend(part.entities);
-            claim.terms.extend(part.terms);
+            terms.extend(part.terms.iter().map(str::to_string));
             claim.values.extend(part.values);
             claim.word_hashes.extend(part.word_hashes);
             if part.polarity == Polarity::Negated {
@@ -280,8 +281,7 @@ impl Statement {
         }
         claim.entities.sort();
         claim.entities.dedup();
-        claim.terms.sort();
-        claim.terms.dedup();
+        claim.terms = Words::new(terms);
         let keys = claim_keys(extractor, &claim);
         let mut claim_bigrams = bigrams(extractor, &doc);
         claim_bigrams.sort_unstable();
@@ -513,7 +513,7 @@ fn claim_keys(extractor: &ClaimExtractor, claim: &Claim) -> Vec<String> {
         .flat_map(|entity| entity.split(' '))
         .filter(|word| word.chars().count() >= 2 && !tokenizer.is_stopword(word))
         .map(|word| tokenizer.stem(word))
-        .chain(claim.terms.iter().cloned())
+        .chain(claim.terms.iter().map(str::to_string))
         .collect();
     keys.sort();
     keys.dedup();
