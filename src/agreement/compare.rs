@@ -45,7 +45,11 @@ pub fn compare(
     {
         return Some((Relation::Copies, 1.0));
     }
-    let entities = entity_similarity(&a.entities, &b.entities, config.fuzzy_name_threshold);
+    let entities = entity_similarity(
+        a.entities.iter(),
+        b.entities.iter(),
+        config.fuzzy_name_threshold,
+    );
     if entities == 0.0 {
         return None;
     }
@@ -121,14 +125,26 @@ pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
 /// Share of names on either side that the other side also names. Two names match when
 /// equal, when one's words are a subset of the other's ("erdogan" and "recep tayyip
 /// erdogan"), or when Jaro-Winkler similarity reaches `threshold` (spelling variants).
-pub fn entity_similarity(a: &[String], b: &[String], threshold: f64) -> f64 {
-    if a.is_empty() || b.is_empty() {
+pub fn entity_similarity<'a, 'b, A, B>(a: A, b: B, threshold: f64) -> f64
+where
+    A: IntoIterator<Item = &'a str>,
+    A::IntoIter: Clone,
+    B: IntoIterator<Item = &'b str>,
+    B::IntoIter: Clone,
+{
+    let (a, b) = (a.into_iter(), b.into_iter());
+    let (a_len, b_len) = (a.clone().count(), b.clone().count());
+    if a_len == 0 || b_len == 0 {
         return 0.0;
     }
-    let matches = |x: &String, ys: &[String]| ys.iter().any(|y| names_match(x, y, threshold));
-    let matched =
-        a.iter().filter(|x| matches(x, b)).count() + b.iter().filter(|y| matches(y, a)).count();
-    matched as f64 / (a.len() + b.len()) as f64
+    let matched = a
+        .clone()
+        .filter(|x| b.clone().any(|y| names_match(x, y, threshold)))
+        .count()
+        + b.clone()
+            .filter(|y| a.clone().any(|x| names_match(y, x, threshold)))
+            .count();
+    matched as f64 / (a_len + b_len) as f64
 }
 
 fn names_match(x: &str, y: &str, threshold: f64) -> bool {

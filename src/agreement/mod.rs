@@ -310,7 +310,7 @@ fn shared_at_least(partners: &mut [usize], min: usize) -> impl Iterator<Item = u
 /// ("erdogan" for "recep tayyip erdogan"), and its key terms.
 fn blocking_keys(claim: &Claim) -> Vec<u64> {
     let mut keys: Vec<u64> = Vec::new();
-    for entity in &claim.entities {
+    for entity in claim.entities.iter() {
         keys.push(xxh3_64(format!("e:{entity}").as_bytes()));
         if let Some((_, last)) = entity.rsplit_once(' ') {
             keys.push(xxh3_64(format!("e:{last}").as_bytes()));

@@ -36,7 +36,7 @@ pub struct Claim {
     pub end: usize,
     pub text: String,
     /// Canonical entity names (folded, aliases applied), sorted.
-    pub entities: Vec<String>,
+    pub entities: Words,
     /// Stemmed key terms, sorted.
     pub terms: Words,
     pub values: Vec<Value>,
@@ -57,7 +57,6 @@ impl Claim {
     /// room for four) was 7% of a cold 10,000-article run's peak memory.
     fn shrink_to_fit(&mut self) {
         self.id.shrink_to_fit();
-        self.entities.shrink_to_fit();
         self.values.shrink_to_fit();
     }
 }
@@ -211,14 +210,11 @@ impl<'c> ClaimExtractor<'c> {
             title,
             doc,
             &furniture_lines,
-            title_names
-                .iter()
-                .chain(
-                    drafts
-                        .iter()
-                        .flat_map(|(_, Draft(claim))| claim.entities.iter()),
-                )
-                .map(String::as_str),
+            title_names.iter().map(String::as_str).chain(
+                drafts
+                    .iter()
+                    .flat_map(|(_, Draft(claim))| claim.entities.iter()),
+            ),
         );
         let mut sentences_with_claims = HashSet::new();
         for (index, draft) in drafts {
@@ -307,15 +303,13 @@ impl<'c> ClaimExtractor<'c> {
         let attribution = self.attribution(tokens, &cue_spans, &names, context.own_outlet);
 
         let own_words: Vec<&str> = context.own_outlet.split([' ', '-']).collect();
-        let mut entities: Vec<String> = names
+        let entities: Vec<String> = names
             .iter()
             .filter(|name| Some(name.index) != attribution.as_ref().map(|a| a.name_index))
             // "the Buzz has learned" names the outlet itself, not what the claim is about.
             .filter(|name| !name.canonical.split(' ').all(|w| own_words.contains(&w)))
             .map(|name| name.canonical.clone())
             .collect();
-        entities.sort();
-        entities.dedup();
 
         let mut in_name = vec![false; tokens.len()];
         for name in &names {
@@ -376,7 +370,7 @@ impl<'c> ClaimExtractor<'c> {
             start,
             end,
             text,
-            entities,
+            entities: Words::new(entities),
             terms: Words::new(terms),
             values: parsed.values,
             polarity,
@@ -412,7 +406,7 @@ impl<'c> ClaimExtractor<'c> {
             if topics.is_empty() || claim.values.is_empty() {
                 return None;
             }
-            claim.entities = topics.to_vec();
+            claim.entities = Words::new(topics.to_vec());
         }
         let checkable = !claim.values.is_empty()
             || claim.entities.len() >= 2
@@ -662,10 +656,10 @@ fn topic_entities(drafts: &[(usize, Draft)], title_names: &[String]) -> Vec<Stri
     const MAX_TOPICS: usize = 3;
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for (_, Draft(claim)) in drafts {
-        for entity in &claim.entities {
-            match counts.iter_mut().find(|(e, _)| e == entity) {
+        for entity in claim.entities.iter() {
+            match counts.iter_mut().find(|(e, _)| *e == entity) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((entity.as_str(), 1)),
+                None => counts.push((entity, 1)),
             }
         }
     }

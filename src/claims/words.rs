@@ -43,6 +43,11 @@ impl Words {
             .flatten()
     }
 
+    /// The words in order with `separator` between them.
+    pub fn join(&self, separator: &str) -> String {
+        self.joined.replace('\0', separator)
+    }
+
     pub fn contains(&self, word: &str) -> bool {
         self.iter().any(|w| w == word)
     }
@@ -87,6 +92,8 @@ mod tests {
         assert_eq!(empty.iter().count(), 0);
         assert!(empty.is_empty() && !empty.contains(""));
         assert_eq!(words(&[""]).iter().collect::<Vec<_>>(), [""]);
+        assert_eq!(list.join("; "), "; bridg; cost; rise");
+        assert_eq!(empty.join("; "), "");
     }
 
     #[test]

@@ -203,7 +203,7 @@ impl ArticleView {
                     lead_keys.extend(clause_keys.iter().cloned());
                 }
                 keys.extend(clause_keys.iter().cloned());
-                entities.extend(reading.claim.entities.iter().cloned());
+                entities.extend(reading.claim.entities.iter().map(str::to_string));
                 Clause {
                     lead,
                     sentence,
@@ -253,7 +253,7 @@ impl Statement {
             start: 0,
             end: doc.text.len(),
             text: doc.text.clone(),
-            entities: Vec::new(),
+            entities: Words::default(),
             terms: Words::default(),
             values: Vec::new(),
             polarity: Polarity::Affirmed,
@@ -264,10 +264,10 @@ impl Statement {
         };
         let mut cues = Vec::new();
         let mut question = false;
-        let mut terms: Vec<String> = Vec::new();
+        let (mut entities, mut terms): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         for (_, reading) in extractor.read_all(&doc, "") {
             let part = reading.claim;
-            claim.entities.extend(part.entities);
+            entities.extend(part.entities.iter().map(str::to_string));
             terms.extend(part.terms.iter().map(str::to_string));
             claim.values.extend(part.values);
             claim.word_hashes.extend(part.word_hashes);
@@ -279,8 +279,7 @@ impl Statement {
             cues.extend(reading.cues);
             question |= reading.question;
         }
-        claim.entities.sort();
-        claim.entities.dedup();
+        claim.entities = Words::new(entities);
         claim.terms = Words::new(terms);
         let keys = claim_keys(extractor, &claim);
         let mut claim_bigrams = bigrams(extractor, &doc);
@@ -324,7 +323,8 @@ pub fn features(
             .entities
             .iter()
             .filter(|e| {
-                entity_similarity(std::slice::from_ref(*e), &article.entities, threshold) > 0.0
+                entity_similarity([*e], article.entities.iter().map(String::as_str), threshold)
+                    > 0.0
             })
             .count(),
         statement.claim.entities.len(),
