@@ -427,7 +427,8 @@ struct Ranked {
 }
 
 /// Appends item `index` of `prepared`, whose candidates and statements start at
-/// `starts`, with its candidates ranked by confidence and its truth chosen.
+/// `(candidates, statements)` in its flat vectors, with its candidates ranked by
+/// confidence and its truth chosen.
 fn rank_item(
     input: &FactInput,
     prepared: &Prepared,
