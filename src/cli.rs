@@ -515,7 +515,7 @@ fn score(args: &ScoreArgs) -> anyhow::Result<i32> {
     let common = &args.common;
     let (config, pool) = common.setup.prepare()?;
     let delimiter = crate::facts::delimiter_for(&args.facts, args.delimiter)?;
-    let input = crate::facts::read_facts(&args.facts, delimiter, &config)?;
+    let input = pool.install(|| crate::facts::read_facts(&args.facts, delimiter, &config))?;
     let _lock = lock_out(&common.out)?;
     let scored = pool.install(|| {
         let scored = crate::facts::score_facts(&input, &config);

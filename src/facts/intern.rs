@@ -12,9 +12,10 @@ pub struct Interner {
     text: String,
     /// Where each string ends in `text`; it starts where the previous one ends.
     ends: Vec<usize>,
-    /// Ids, found by the hash of their string. The hash only finds, never orders:
-    /// ids follow first appearance, and reports order strings by `ranks`.
-    table: HashTable<u32>,
+    /// Ids with the hash of their string, found by it. The hash only finds, never
+    /// orders: ids follow first appearance, and reports order strings by `ranks`.
+    /// Kept, the hash spares hashing every string again each time the table grows.
+    table: HashTable<(u64, u32)>,
 }
 
 impl Interner {
@@ -25,21 +26,31 @@ impl Interner {
             ends,
             table,
         } = self;
+        let hash = xxh3_64(text.as_bytes());
+        // Compared as bytes: equal bytes are equal strings, and slicing bytes skips
+        // the char-boundary checks of slicing a str.
         let entry = table.entry(
-            xxh3_64(text.as_bytes()),
-            |&id| span(all, ends, id) == text,
-            |&id| xxh3_64(span(all, ends, id).as_bytes()),
+            hash,
+            |&(stored, id)| stored == hash && byte_span(all, ends, id) == text.as_bytes(),
+            |&(stored, _)| stored,
         );
         match entry {
-            Entry::Occupied(found) => *found.get(),
+            Entry::Occupied(found) => found.get().1,
             Entry::Vacant(slot) => {
                 let id = u32::try_from(ends.len()).expect("fewer than 2^32 distinct strings");
                 all.push_str(text);
                 ends.push(all.len());
-                slot.insert(id);
+                slot.insert((hash, id));
                 id
             }
         }
+    }
+
+    /// Interns every string of `other` in its id order; returns their ids here.
+    pub fn absorb(&mut self, other: &Interner) -> Vec<u32> {
+        (0..other.count() as u32)
+            .map(|id| self.intern(other.get(id)))
+            .collect()
     }
 
     pub fn get(&self, id: u32) -> &str {
@@ -75,9 +86,17 @@ impl Interner {
 }
 
 fn span<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t str {
+    &text[range(ends, id)]
+}
+
+fn byte_span<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t [u8] {
+    &text.as_bytes()[range(ends, id)]
+}
+
+fn range(ends: &[usize], id: u32) -> std::ops::Range<usize> {
     let id = id as usize;
     let start = if id == 0 { 0 } else { ends[id - 1] };
-    &text[start..ends[id]]
+    start..ends[id]
 }
 
 #[cfg(test)]
