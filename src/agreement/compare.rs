@@ -202,8 +202,8 @@ fn sorted_intersection<T: Ord>(
     common
 }
 
-fn shingle_jaccard(a: &[u64], b: &[u64]) -> f64 {
-    let shingles = |words: &[u64]| {
+fn shingle_jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let shingles = |words: &[u32]| {
         let mut s: Vec<u64> = if words.len() < CLAIM_SHINGLE_WORDS {
             vec![shingle_hash(words)]
         } else {
