@@ -5,10 +5,11 @@
 //! the offending key. Lexicon files are read once here, so stages only ever see a checked
 //! `&Config` with its `Lexicons` already loaded.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -289,23 +290,23 @@ pub struct Config {
 #[derive(Debug, Clone, Default)]
 pub struct Lexicons {
     /// Abbreviations (folded, without the final period) that never end a sentence.
-    pub abbreviations: HashSet<String>,
+    pub abbreviations: FxHashSet<String>,
     /// Abbreviations that may end a sentence when a common opener follows.
-    pub final_abbreviations: HashSet<String>,
-    pub stopwords: HashSet<String>,
+    pub final_abbreviations: FxHashSet<String>,
+    pub stopwords: FxHashSet<String>,
     /// Variant → canonical entity name.
-    pub aliases: HashMap<String, String>,
-    pub titles: HashSet<String>,
-    pub numbers: HashMap<String, f64>,
+    pub aliases: FxHashMap<String, String>,
+    pub titles: FxHashSet<String>,
+    pub numbers: FxHashMap<String, f64>,
     pub negations: Vec<String>,
     pub denials: Vec<String>,
     pub debunks: Vec<String>,
     pub hedges: Vec<String>,
-    pub attribution_verbs: HashSet<String>,
+    pub attribution_verbs: FxHashSet<String>,
     pub attribution_phrases: Vec<String>,
     pub furniture: Vec<FurniturePattern>,
     /// Words that never identify a structured value ("edited", "by", "jr").
-    pub value_noise: HashSet<String>,
+    pub value_noise: FxHashSet<String>,
     /// `credence stance` only: cues read per sentence, apart from claim extraction.
     pub stance_refutes: Vec<String>,
     pub stance_doubts: Vec<String>,
@@ -693,8 +694,8 @@ impl Lexicons {
         let t = &config.tokenize;
         let c = &config.claims;
         let st = &config.stance;
-        let mut abbreviations = HashSet::new();
-        let mut final_abbreviations = HashSet::new();
+        let mut abbreviations = FxHashSet::default();
+        let mut final_abbreviations = FxHashSet::default();
         for entry in read("tokenize.abbreviations", &t.abbreviations)? {
             let (set, word) = match entry.strip_prefix('~') {
                 Some(word) => (&mut final_abbreviations, word),
@@ -702,7 +703,7 @@ impl Lexicons {
             };
             set.insert(crate::tokenize::fold(word.trim_end_matches('.')));
         }
-        let mut aliases = HashMap::new();
+        let mut aliases = FxHashMap::default();
         for entry in read("tokenize.aliases", &t.aliases)? {
             let Some((canonical, variants)) = entry.split_once('=') else {
                 return Err(malformed(origin, "tokenize.aliases", &t.aliases, &entry));
@@ -712,7 +713,7 @@ impl Lexicons {
                 aliases.insert(crate::tokenize::fold(variant.trim()), canonical.clone());
             }
         }
-        let mut numbers = HashMap::new();
+        let mut numbers = FxHashMap::default();
         for entry in read("tokenize.numbers", &t.numbers)? {
             let parsed = entry
                 .split_once('=')

@@ -5,7 +5,7 @@
 //! position, so "no evidence" is one debunk (not a negation plus a debunk) and "could
 //! not be verified" is a hedge whose "not" does not flip the claim.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::config::Lexicons;
 use crate::tokenize::Token;
@@ -45,7 +45,7 @@ impl<K> CueSpan<K> {
 /// through the same matcher.
 pub struct CueMatcher<K = CueKind> {
     /// First word → phrases starting with it, longest first.
-    by_first_word: HashMap<String, Vec<(Vec<String>, K)>>,
+    by_first_word: FxHashMap<String, Vec<(Vec<String>, K)>>,
     /// The kind of a word ending in n't, when contractions count.
     contraction: Option<K>,
 }
@@ -74,7 +74,7 @@ impl<K: Copy> CueMatcher<K> {
         lists: impl IntoIterator<Item = (&'a Vec<String>, K)>,
         contraction: Option<K>,
     ) -> Self {
-        let mut by_first_word: HashMap<String, Vec<(Vec<String>, K)>> = HashMap::new();
+        let mut by_first_word: FxHashMap<String, Vec<(Vec<String>, K)>> = FxHashMap::default();
         for (phrases, kind) in lists {
             for phrase in phrases {
                 let words: Vec<String> = phrase.split_whitespace().map(str::to_string).collect();

@@ -717,7 +717,7 @@ impl Attribution {
 }
 
 /// Folded name with aliases applied: "U.S" → "united states", "Türkiye" → "turkey".
-pub fn canonical_name(folded: &str, aliases: &std::collections::HashMap<String, String>) -> String {
+pub fn canonical_name(folded: &str, aliases: &rustc_hash::FxHashMap<String, String>) -> String {
     if let Some(canonical) = aliases.get(folded) {
         return canonical.clone();
     }

@@ -4,7 +4,7 @@
 //! million", "built in 1962" vs "in 1975"), so each carries a kind and a unit, and two
 //! values are only ever compared when both match.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -221,7 +221,7 @@ fn year(token: &Token, doc: &Doc) -> Option<u32> {
 pub fn parse(
     doc: &Doc,
     tokens: &[Token],
-    number_words: &HashMap<String, f64>,
+    number_words: &FxHashMap<String, f64>,
     tokenizer: &Tokenizer,
 ) -> Parsed {
     let mut values = Vec::new();

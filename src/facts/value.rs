@@ -7,7 +7,7 @@
 //! compared as sets of name tokens, so "Knuth, Donald E." and "Donald Knuth" are one
 //! value, and a partial author list lends support to a fuller one.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use chrono::NaiveDate;
 
@@ -61,7 +61,7 @@ impl Parsed {
 #[derive(Debug, Clone)]
 pub struct ValueRules {
     /// Folded words that never identify a value ("edited", "by", "jr").
-    pub noise_words: HashSet<String>,
+    pub noise_words: FxHashSet<String>,
     /// Numbers within this relative distance support each other, linearly less the
     /// further apart they are.
     pub number_tolerance: f64,
@@ -285,7 +285,7 @@ pub fn parse_date(text: &str) -> Option<i32> {
 /// pipeline folds names, noise words and initials dropped, sorted and distinct. A value
 /// made only of initials or noise keeps them, so it is still distinguishable from the
 /// empty value.
-pub fn name_tokens(text: &str, noise_words: &HashSet<String>) -> Vec<String> {
+pub fn name_tokens(text: &str, noise_words: &FxHashSet<String>) -> Vec<String> {
     let decoded = html_escape::decode_html_entities(text);
     let joined: String = decoded
         .chars()
