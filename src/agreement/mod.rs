@@ -108,7 +108,7 @@ pub fn analyze(
     let value_root: Vec<usize> = (0..claim_count).map(|c| value_sets.find(c)).collect();
     let mut by_fact: Vec<usize> = (0..claim_count).collect();
     by_fact.par_sort_unstable_by_key(|&claim| (fact_root[claim], claim));
-    let mut facts: Vec<Fact> = by_fact
+    let built: Vec<(u64, Fact)> = by_fact
         .par_chunk_by(|&a, &b| fact_root[a] == fact_root[b])
         .map(|claims| {
             // Value groups in the order their first claim appears; a fact has few.
@@ -124,20 +124,26 @@ pub fn analyze(
                     }
                 }
             }
-            let id = fact_id(corpus, claims);
+            let hash = fact_hash(corpus, claims);
             let story = stories.article_story[corpus.claim_article[claims[0]]];
-            Fact {
-                id,
+            let fact = Fact {
+                id: format!("f{hash:016x}"),
                 claims: claims.to_vec(),
                 values,
                 story,
-            }
+            };
+            (hash, fact)
         })
         .collect();
-    facts.par_sort_by(|x, y| {
-        let head = |fact: &Fact| crate::text_head(&fact.id);
-        head(x).cmp(&head(y)).then_with(|| x.id.cmp(&y.id))
-    });
+    // Sorted by id: its 16 hex digits order as the hash does. The hashes and places are
+    // sorted, then the facts moved into that order: sorting the facts themselves
+    // compared two ids' heads in every comparison of a sort of millions (a fifth of
+    // the stage at 100,000 articles), and a sorted copy of them held a second vector
+    // of every fact.
+    let (hashes, mut facts): (Vec<u64>, Vec<Fact>) = built.into_iter().unzip();
+    let mut order: Vec<(u64, usize)> = hashes.into_iter().zip(0..).collect();
+    order.par_sort_unstable();
+    permute(&mut facts, order.into_iter().map(|(_, place)| place).collect());
 
     let mut claim_fact = vec![0; claim_count];
     let mut claim_value = vec![0; claim_count];
@@ -163,15 +169,30 @@ pub fn analyze(
     }
 }
 
-/// A fact is named after its smallest claim id, so its id only changes when that claim
-/// leaves it.
-fn fact_id(corpus: &Corpus, claims: &[usize]) -> String {
+/// Reorders `items` in place so that `items[i]` becomes what was at `from[i]`
+/// (`from` is a permutation), one cycle of swaps at a time.
+fn permute<T>(items: &mut [T], mut from: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut place = start;
+        while from[place] != start {
+            let source = from[place];
+            items.swap(place, source);
+            from[place] = place;
+            place = source;
+        }
+        from[place] = place;
+    }
+}
+
+/// A fact is named after its smallest claim id ("f" and this hash in 16 hex digits), so
+/// its id only changes when that claim leaves it.
+fn fact_hash(corpus: &Corpus, claims: &[usize]) -> u64 {
     let smallest = claims
         .iter()
         .map(|&c| corpus.claims[c].id.as_str())
         .min()
         .unwrap_or_default();
-    format!("f{:016x}", xxh3_64(smallest.as_bytes()))
+    xxh3_64(smallest.as_bytes())
 }
 
 /// Who really speaks for each claim. A claim attributed to an origin speaks for that
@@ -578,6 +599,16 @@ mod tests {
         assert_eq!(agreement.stories.stories.len(), 1);
         assert!(agreement.evidence.is_empty());
         assert_eq!(agreement.facts.len(), 2);
+    }
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = ['a', 'b', 'c', 'd', 'e', 'f'];
+        // Two cycles (0 2 4) (1 5) and a fixed point.
+        permute(&mut items, vec![2, 5, 4, 3, 0, 1]);
+        assert_eq!(items, ['c', 'f', 'e', 'd', 'a', 'b']);
+        let mut none: [u8; 0] = [];
+        permute(&mut none, Vec::new());
     }
 
     #[test]
