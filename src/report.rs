@@ -103,9 +103,13 @@ pub fn write_reports(
     let (claim_order, evidence_order, fact_order) = (&claim_order, &evidence_order, &fact_order);
     let mut files: Vec<StagedFile> = vec![
         staged_csv("outlets.csv", &rows.outlets, bom),
-        staged_rows("claims.csv", bom, claim_order.len(), |row| {
-            claim_row(analysis, supports, claim_order[row])
-        }),
+        staged_records(
+            "claims.csv",
+            bom,
+            &CLAIM_HEADER,
+            claim_order.len(),
+            |row, cells, out| push_claim(analysis, supports, claim_order[row], cells, out),
+        ),
         staged_rows("facts.csv", bom, fact_order.len(), |row| {
             let (fact, summary) = &fact_order[row];
             fact_row(analysis, *fact as usize, summary)
@@ -192,29 +196,64 @@ pub fn staged_csv<'a, T: Serialize + Sync>(
 
 /// A CSV report of `count` rows, row `i` made by `row(i)` only as the file is written.
 /// The largest reports (a row per claim, two per evidence edge) are never held whole:
-/// their owned rows were a run's peak memory. Blocks of rows are formatted in parallel
-/// and written in order, so a file of a million rows is not one thread's work.
+/// their owned rows were a run's peak memory.
 pub fn staged_rows<'a, R: Serialize>(
     name: &'a str,
     bom: bool,
     count: usize,
     row: impl Fn(usize) -> R + Send + Sync + 'a,
 ) -> StagedFile<'a> {
+    staged_blocks(name, bom, count, move |rows| {
+        // Only the first block writes the header, which the csv writer takes from the
+        // first row's field names.
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(rows.start == 0)
+            .from_writer(Vec::new());
+        for index in rows {
+            writer.serialize(row(index))?;
+        }
+        Ok(writer.into_inner().map_err(|e| e.into_error())?)
+    })
+}
+
+/// `staged_rows` for the largest report, claims.csv: `row(i, scratch, out)` pushes
+/// row `i`'s fields onto `out` (with `push_record`), formatting them in `scratch`, a
+/// worker's reused buffers. Serialising a struct of owned strings per row through the
+/// csv writer was most of the report stage's CPU on large runs. As with
+/// `staged_rows`, a report without rows is an empty file.
+pub fn staged_records<'a, Scratch: Default>(
+    name: &'a str,
+    bom: bool,
+    header: &'a [&'a str],
+    count: usize,
+    row: impl Fn(usize, &mut Scratch, &mut Vec<u8>) + Send + Sync + 'a,
+) -> StagedFile<'a> {
+    staged_blocks(name, bom, count, move |rows| {
+        let mut out = Vec::new();
+        if rows.start == 0 {
+            push_record(&mut out, header);
+        }
+        let mut scratch = Scratch::default();
+        for index in rows {
+            row(index, &mut scratch, &mut out);
+        }
+        Ok(out)
+    })
+}
+
+/// A report of `count` rows whose blocks `format_block(rows)` formats: blocks are
+/// formatted in parallel and written in order, so a file of a million rows is not one
+/// thread's work.
+fn staged_blocks<'a>(
+    name: &'a str,
+    bom: bool,
+    count: usize,
+    format_block: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Send + Sync + 'a,
+) -> StagedFile<'a> {
     /// Rows per block, and blocks formatted at once: a few tens of megabytes of
     /// formatted text at most.
     const BLOCK_ROWS: usize = 8192;
     const BLOCKS_AT_ONCE: usize = 16;
-    let format_block = move |block: usize| -> csv::Result<Vec<u8>> {
-        // Only the first block writes the header, which the csv writer takes from the
-        // first row's field names.
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(block == 0)
-            .from_writer(Vec::new());
-        for index in block * BLOCK_ROWS..count.min((block + 1) * BLOCK_ROWS) {
-            writer.serialize(row(index))?;
-        }
-        writer.into_inner().map_err(|e| e.into_error().into())
-    };
     (
         name,
         Box::new(move |path| {
@@ -227,8 +266,10 @@ pub fn staged_rows<'a, R: Serialize>(
             for batch in blocks.chunks(BLOCKS_AT_ONCE) {
                 let formatted: Vec<Vec<u8>> = batch
                     .par_iter()
-                    .map(|&block| format_block(block))
-                    .collect::<csv::Result<_>>()
+                    .map(|&block| {
+                        format_block(block * BLOCK_ROWS..count.min((block + 1) * BLOCK_ROWS))
+                    })
+                    .collect::<anyhow::Result<_>>()
                     .with_context(context)?;
                 for bytes in formatted {
                     file.write_all(&bytes).with_context(context)?;
@@ -678,10 +719,6 @@ pub fn uncell(text: &str) -> &str {
     }
 }
 
-fn join(names: &BTreeSet<&str>) -> String {
-    cell(&names.iter().copied().collect::<Vec<_>>().join("; "))
-}
-
 #[derive(Serialize)]
 struct OutletRow {
     outlet: String,
@@ -695,26 +732,38 @@ struct OutletRow {
     score_high: String,
 }
 
-#[derive(Serialize)]
-struct ClaimRow<'a> {
-    claim_id: &'a str,
-    fact_id: &'a str,
-    story_id: &'a str,
-    value_group: usize,
-    outlet: Cow<'a, str>,
-    article: Cow<'a, str>,
-    sentence: Cow<'a, str>,
+const CLAIM_HEADER: [&str; 18] = [
+    "claim_id",
+    "fact_id",
+    "story_id",
+    "value_group",
+    "outlet",
+    "article",
+    "sentence",
+    "score",
+    "supporting_outlets",
+    "contradicting_outlets",
+    "independent_support",
+    "voice",
+    "entities",
+    "hedge",
+    "attribution",
+    "polarity",
+    "values",
+    "weight",
+];
+
+/// A worker's buffers for the cells of claims.csv that are formatted, not borrowed.
+#[derive(Default)]
+struct ClaimCells {
     score: String,
-    supporting_outlets: String,
-    contradicting_outlets: String,
-    independent_support: usize,
-    voice: Cow<'a, str>,
-    entities: String,
-    hedge: Cow<'a, str>,
-    attribution: Cow<'a, str>,
-    polarity: &'static str,
-    values: String,
     weight: String,
+    supporting: String,
+    contradicting: String,
+    entities: String,
+    values: String,
+    value_group: itoa::Buffer,
+    independent: itoa::Buffer,
 }
 
 #[derive(Serialize)]
@@ -797,36 +846,65 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
     order
 }
 
-fn claim_row<'a>(analysis: &'a Analysis, supports: &[Support], index: usize) -> ClaimRow<'a> {
+/// Pushes claim `index`'s row of claims.csv onto `out`.
+fn push_claim(
+    analysis: &Analysis,
+    supports: &[Support],
+    index: usize,
+    cells: &mut ClaimCells,
+    out: &mut Vec<u8>,
+) {
     let agreement = &analysis.agreement;
     let claim = &analysis.claims[index];
     let support = &supports[index];
-    let values = claim
-        .values
-        .iter()
-        .map(|v| format!("{}:{}", v.kind.as_str(), v.text))
-        .collect::<Vec<_>>()
-        .join("; ");
     let fact = &agreement.facts[agreement.claim_fact[index]];
-    ClaimRow {
-        claim_id: &claim.id,
-        fact_id: &fact.id,
-        story_id: &agreement.stories.stories[fact.story].id,
-        value_group: agreement.claim_value[index] + 1,
-        outlet: safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
-        article: safe_cell(&analysis.articles[analysis.claim_article[index]].key),
-        sentence: safe_cell(&claim.text),
-        score: fixed(analysis.scores.claim[index]),
-        supporting_outlets: join(&support.supporting_outlets),
-        contradicting_outlets: join(&support.contradicting_outlets),
-        independent_support: support.independent_support,
-        voice: safe_cell(&agreement.voices[agreement.claim_voice[index]]),
-        entities: cell(&claim.entities.join("; ")),
-        hedge: safe_cell(claim.hedge.as_deref().unwrap_or_default()),
-        attribution: safe_cell(claim.attribution.as_deref().unwrap_or_default()),
-        polarity: claim.polarity.as_str(),
-        values: cell(&values),
-        weight: fixed(analysis.scores.claim_weight[index]),
+    fixed_into(&mut cells.score, analysis.scores.claim[index]);
+    fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
+    join_into(&mut cells.supporting, support.supporting_outlets.iter().copied());
+    join_into(&mut cells.contradicting, support.contradicting_outlets.iter().copied());
+    join_into(&mut cells.entities, claim.entities.iter());
+    cells.values.clear();
+    for (position, value) in claim.values.iter().enumerate() {
+        if position > 0 {
+            cells.values.push_str("; ");
+        }
+        cells.values.push_str(value.kind.as_str());
+        cells.values.push(':');
+        cells.values.push_str(&value.text);
+    }
+    push_record(
+        out,
+        &[
+            &claim.id,
+            &fact.id,
+            &agreement.stories.stories[fact.story].id,
+            cells.value_group.format(agreement.claim_value[index] + 1),
+            &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
+            &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
+            &safe_cell(&claim.text),
+            &cells.score,
+            &safe_cell(&cells.supporting),
+            &safe_cell(&cells.contradicting),
+            cells.independent.format(support.independent_support),
+            &safe_cell(&agreement.voices[agreement.claim_voice[index]]),
+            &safe_cell(&cells.entities),
+            &safe_cell(claim.hedge.as_deref().unwrap_or_default()),
+            &safe_cell(claim.attribution.as_deref().unwrap_or_default()),
+            claim.polarity.as_str(),
+            &safe_cell(&cells.values),
+            &cells.weight,
+        ],
+    );
+}
+
+/// `names` joined by "; " into `buffer`.
+fn join_into<'n>(buffer: &mut String, names: impl Iterator<Item = &'n str>) {
+    buffer.clear();
+    for (position, name) in names.enumerate() {
+        if position > 0 {
+            buffer.push_str("; ");
+        }
+        buffer.push_str(name);
     }
 }
 
