@@ -12,10 +12,9 @@ pub struct Interner {
     text: String,
     /// Where each string ends in `text`; it starts where the previous one ends.
     ends: Vec<usize>,
-    /// Ids with the hash of their string, found by it. The hash only finds, never
-    /// orders: ids follow first appearance, and reports order strings by `ranks`.
-    /// Kept, the hash spares hashing every string again each time the table grows.
-    table: HashTable<(u64, u32)>,
+    /// Ids, found by the hash of their string. The hash only finds, never orders:
+    /// ids follow first appearance, and reports order strings by `ranks`.
+    table: HashTable<u32>,
 }
 
 impl Interner {
@@ -26,21 +25,18 @@ impl Interner {
             ends,
             table,
         } = self;
-        let hash = xxh3_64(text.as_bytes());
-        // Compared as bytes: equal bytes are equal strings, and slicing bytes skips
-        // the char-boundary checks of slicing a str.
         let entry = table.entry(
-            hash,
-            |&(stored, id)| stored == hash && byte_span(all, ends, id) == text.as_bytes(),
-            |&(stored, _)| stored,
+            xxh3_64(text.as_bytes()),
+            |&id| span(all, ends, id) == text,
+            |&id| xxh3_64(span(all, ends, id).as_bytes()),
         );
         match entry {
-            Entry::Occupied(found) => found.get().1,
+            Entry::Occupied(found) => *found.get(),
             Entry::Vacant(slot) => {
                 let id = u32::try_from(ends.len()).expect("fewer than 2^32 distinct strings");
                 all.push_str(text);
                 ends.push(all.len());
-                slot.insert((hash, id));
+                slot.insert(id);
                 id
             }
         }
@@ -86,17 +82,9 @@ impl Interner {
 }
 
 fn span<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t str {
-    &text[range(ends, id)]
-}
-
-fn byte_span<'t>(text: &'t str, ends: &[usize], id: u32) -> &'t [u8] {
-    &text.as_bytes()[range(ends, id)]
-}
-
-fn range(ends: &[usize], id: u32) -> std::ops::Range<usize> {
     let id = id as usize;
     let start = if id == 0 { 0 } else { ends[id - 1] };
-    start..ends[id]
+    &text[start..ends[id]]
 }
 
 #[cfg(test)]
