@@ -860,8 +860,14 @@ fn push_claim(
     let fact = &agreement.facts[agreement.claim_fact[index]];
     fixed_into(&mut cells.score, analysis.scores.claim[index]);
     fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
-    join_into(&mut cells.supporting, support.supporting_outlets.iter().copied());
-    join_into(&mut cells.contradicting, support.contradicting_outlets.iter().copied());
+    join_into(
+        &mut cells.supporting,
+        support.supporting_outlets.iter().copied(),
+    );
+    join_into(
+        &mut cells.contradicting,
+        support.contradicting_outlets.iter().copied(),
+    );
     join_into(&mut cells.entities, claim.entities.iter());
     cells.values.clear();
     for (position, value) in claim.values.iter().enumerate() {

@@ -143,7 +143,10 @@ pub fn analyze(
     let (hashes, mut facts): (Vec<u64>, Vec<Fact>) = built.into_iter().unzip();
     let mut order: Vec<(u64, usize)> = hashes.into_iter().zip(0..).collect();
     order.par_sort_unstable();
-    permute(&mut facts, order.into_iter().map(|(_, place)| place).collect());
+    permute(
+        &mut facts,
+        order.into_iter().map(|(_, place)| place).collect(),
+    );
 
     let mut claim_fact = vec![0; claim_count];
     let mut claim_value = vec![0; claim_count];
