@@ -12,7 +12,7 @@ use std::fmt::{self, Write};
 use crate::agreement::Relation;
 use crate::history::{History, Series};
 use crate::report::HISTORY_FILE;
-use crate::{Analysis, FactSummary, OutletSummary, Support};
+use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
 
 /// Facts shown in each of the two fact sections.
 const TOP_FACTS: usize = 10;
@@ -99,7 +99,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
 /// ranking built from it, as the CSV reports use them.
 pub fn render(
     analysis: &Analysis,
-    supports: &[Support],
+    supports: &[SupportCount],
     summaries: &[OutletSummary],
     history: &History,
 ) -> String {
@@ -112,7 +112,7 @@ pub fn render(
 fn write_page(
     out: &mut String,
     analysis: &Analysis,
-    supports: &[Support],
+    supports: &[SupportCount],
     summaries: &[OutletSummary],
     history: &History,
 ) -> fmt::Result {
@@ -332,13 +332,13 @@ fn most_contradicted(analysis: &Analysis, facts: &[FactSummary]) -> Vec<usize> {
 
 /// What a claim card shows beyond the claim itself.
 struct CardInfo<'a> {
-    supports: &'a [Support<'a>],
+    supports: &'a [SupportCount],
     /// Whether each claim is a verbatim copy of a claim in another outlet.
     copied: Vec<bool>,
 }
 
 impl<'a> CardInfo<'a> {
-    fn new(analysis: &Analysis, supports: &'a [Support<'a>]) -> CardInfo<'a> {
+    fn new(analysis: &Analysis, supports: &'a [SupportCount]) -> CardInfo<'a> {
         let mut copied = vec![false; analysis.claims.len()];
         for edge in &analysis.agreement.evidence {
             if edge.relation == Relation::Copies {

@@ -19,7 +19,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{Analysis, FactSummary, OutletSummary, Support};
+use crate::{Analysis, FactSummary, OutletSummary};
 
 /// The CSV reports, written by every run.
 pub const REPORT_FILES: &[&str] = &[
@@ -108,7 +108,7 @@ pub fn write_reports(
             bom,
             &CLAIM_HEADER,
             claim_order.len(),
-            |row, cells, out| push_claim(analysis, supports, claim_order[row], cells, out),
+            |row, cells, out| push_claim(analysis, claim_order[row], cells, out),
         ),
         staged_rows("facts.csv", bom, fact_order.len(), |row| {
             let (fact, summary) = &fact_order[row];
@@ -849,14 +849,13 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
 /// Pushes claim `index`'s row of claims.csv onto `out`.
 fn push_claim(
     analysis: &Analysis,
-    supports: &[Support],
     index: usize,
     cells: &mut ClaimCells,
     out: &mut Vec<u8>,
 ) {
     let agreement = &analysis.agreement;
     let claim = &analysis.claims[index];
-    let support = &supports[index];
+    let support = analysis.support(index);
     let fact = &agreement.facts[agreement.claim_fact[index]];
     fixed_into(&mut cells.score, analysis.scores.claim[index]);
     fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
