@@ -847,12 +847,7 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
 }
 
 /// Pushes claim `index`'s row of claims.csv onto `out`.
-fn push_claim(
-    analysis: &Analysis,
-    index: usize,
-    cells: &mut ClaimCells,
-    out: &mut Vec<u8>,
-) {
+fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &mut Vec<u8>) {
     let agreement = &analysis.agreement;
     let claim = &analysis.claims[index];
     let support = analysis.support(index);

@@ -490,27 +490,26 @@ struct PreparedItem {
 }
 
 impl Prepared {
-    /// The blocks' vectors end to end, each allocated once: appending them pairwise,
-    /// as a parallel reduce does, copied every item about five times over and grew by
-    /// reallocation.
-    fn concat(blocks: Vec<Prepared>) -> Prepared {
-        let total = |length: fn(&Prepared) -> usize| blocks.iter().map(length).sum();
-        let mut all = Prepared {
-            items: Vec::with_capacity(total(|b| b.items.len())),
-            parsed: Vec::with_capacity(total(|b| b.parsed.len())),
-            displays: Vec::with_capacity(total(|b| b.displays.len())),
-            statements: Vec::with_capacity(total(|b| b.statements.len())),
-            implications: Vec::with_capacity(total(|b| b.implications.len())),
-        };
-        for mut block in blocks {
-            all.items.append(&mut block.items);
-            all.parsed.append(&mut block.parsed);
-            all.displays.append(&mut block.displays);
-            all.statements.append(&mut block.statements);
-            all.implications.append(&mut block.implications);
+    fn concat(mut blocks: Vec<Prepared>) -> Prepared {
+        Prepared {
+            items: gather(&mut blocks, |b| &mut b.items),
+            parsed: gather(&mut blocks, |b| &mut b.parsed),
+            displays: gather(&mut blocks, |b| &mut b.displays),
+            statements: gather(&mut blocks, |b| &mut b.statements),
+            implications: gather(&mut blocks, |b| &mut b.implications),
         }
-        all
     }
+}
+
+/// One vector of every block's, end to end, allocated once: appending blocks
+/// pairwise, as a parallel reduce does, copied every item about five times over and
+/// grew by reallocation.
+fn gather<Block, T>(blocks: &mut [Block], field: impl Fn(&mut Block) -> &mut Vec<T>) -> Vec<T> {
+    let mut all = Vec::with_capacity(blocks.iter_mut().map(|b| field(b).len()).sum());
+    for block in blocks {
+        all.append(field(block));
+    }
+    all
 }
 
 /// Items per unit of parallel work: enough that a block's flat vectors amortise.
@@ -651,21 +650,13 @@ struct Ranked {
 }
 
 impl Ranked {
-    /// The blocks' vectors end to end, each allocated once (see `Prepared::concat`).
-    fn concat(blocks: Vec<Ranked>) -> Ranked {
-        let total = |length: fn(&Ranked) -> usize| blocks.iter().map(length).sum();
-        let mut all = Ranked {
-            items: Vec::with_capacity(total(|b| b.items.len())),
-            candidates: Vec::with_capacity(total(|b| b.candidates.len())),
-            supporters: Vec::with_capacity(total(|b| b.supporters.len())),
+    fn concat(mut blocks: Vec<Ranked>) -> Ranked {
+        Ranked {
+            items: gather(&mut blocks, |b| &mut b.items),
+            candidates: gather(&mut blocks, |b| &mut b.candidates),
+            supporters: gather(&mut blocks, |b| &mut b.supporters),
             ..Ranked::default()
-        };
-        for mut block in blocks {
-            all.items.append(&mut block.items);
-            all.candidates.append(&mut block.candidates);
-            all.supporters.append(&mut block.supporters);
         }
-        all
     }
 }
 
