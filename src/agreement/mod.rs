@@ -305,18 +305,25 @@ fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize
 /// Blocking: for each key, the items holding it, in item order. Keys only one item
 /// holds pair nothing, and keys more than `max_items` hold are too common to say two
 /// items belong together; both are left out.
-fn postings<K: std::hash::Hash + Eq>(
+///
+/// Built by sorting (key, item) pairs on the pool: most keys (nine in ten of a corpus's
+/// article shingles) have one item, and a map of every key, filled one pair at a time
+/// with a list allocated per key only to be dropped, was half of finding copies.
+fn postings<K: std::hash::Hash + Ord + Copy + Send>(
     item_keys: impl IntoIterator<Item = impl IntoIterator<Item = K>>,
     max_items: usize,
 ) -> FxHashMap<K, Vec<usize>> {
-    let mut postings: FxHashMap<K, Vec<usize>> = FxHashMap::default();
-    for (item, keys) in item_keys.into_iter().enumerate() {
-        for key in keys {
-            postings.entry(key).or_default().push(item);
-        }
-    }
-    postings.retain(|_, items| items.len() >= 2 && items.len() <= max_items);
-    postings
+    let mut pairs: Vec<(K, usize)> = item_keys
+        .into_iter()
+        .enumerate()
+        .flat_map(|(item, keys)| keys.into_iter().map(move |key| (key, item)))
+        .collect();
+    pairs.par_sort_unstable();
+    pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| (2..=max_items).contains(&group.len()))
+        .map(|group| (group[0].0, group.iter().map(|&(_, item)| item).collect()))
+        .collect()
 }
 
 /// The items listed at least `min` times in `partners` (an item once per key it shares),
