@@ -186,41 +186,62 @@ pub type StagedFile<'a> = (
 );
 
 /// A CSV report of `rows`, staged for `write_atomically`.
-pub fn staged_csv<'a, T: Serialize + Sync>(
+pub fn staged_csv<'a, T: Serialize + Default + Sync>(
     name: &'a str,
     rows: &'a [T],
     bom: bool,
 ) -> StagedFile<'a> {
-    staged_rows(name, bom, rows.len(), move |index| &rows[index])
+    staged_blocks(name, bom, rows.len(), move |block| {
+        serialized::<T, _>(block, |index| &rows[index])
+    })
 }
 
 /// A CSV report of `count` rows, row `i` made by `row(i)` only as the file is written.
 /// The largest reports (a row per claim, two per evidence edge) are never held whole:
 /// their owned rows were a run's peak memory.
-pub fn staged_rows<'a, R: Serialize>(
+pub fn staged_rows<'a, R: Serialize + Default>(
     name: &'a str,
     bom: bool,
     count: usize,
     row: impl Fn(usize) -> R + Send + Sync + 'a,
 ) -> StagedFile<'a> {
-    staged_blocks(name, bom, count, move |rows| {
-        // Only the first block writes the header, which the csv writer takes from the
-        // first row's field names.
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(rows.start == 0)
-            .from_writer(Vec::new());
-        for index in rows {
-            writer.serialize(row(index))?;
-        }
-        Ok(writer.into_inner().map_err(|e| e.into_error())?)
+    staged_blocks(name, bom, count, move |block| {
+        serialized::<R, _>(block, &row)
     })
+}
+
+/// The rows `block` of a report of `Row`s, as the csv writer formats them; only the
+/// first block writes the header, which the csv writer takes from the first row's
+/// field names. A report without rows is its header alone: the csv writer would write
+/// nothing, and an empty file reads as a broken report to whatever opens it next.
+fn serialized<Row: Serialize + Default, R: Serialize>(
+    block: std::ops::Range<usize>,
+    row: impl Fn(usize) -> R,
+) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(block.start == 0)
+        .from_writer(Vec::new());
+    if block.is_empty() {
+        writer.serialize(Row::default())?;
+        let mut bytes = writer.into_inner().map_err(|e| e.into_error())?;
+        // Column names hold no line break: the first one ends the header.
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| i + 1);
+        bytes.truncate(end);
+        return Ok(bytes);
+    }
+    for index in block {
+        writer.serialize(row(index))?;
+    }
+    Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 
 /// `staged_rows` for the largest report, claims.csv: `row(i, scratch, out)` pushes
 /// row `i`'s fields onto `out` (with `push_record`), formatting them in `scratch`, a
 /// worker's reused buffers. Serialising a struct of owned strings per row through the
-/// csv writer was most of the report stage's CPU on large runs. As with
-/// `staged_rows`, a report without rows is an empty file.
+/// csv writer was most of the report stage's CPU on large runs.
 pub fn staged_records<'a, Scratch: Default>(
     name: &'a str,
     bom: bool,
@@ -243,7 +264,7 @@ pub fn staged_records<'a, Scratch: Default>(
 
 /// A report of `count` rows whose blocks `format_block(rows)` formats: blocks are
 /// formatted in parallel and written in order, so a file of a million rows is not one
-/// thread's work.
+/// thread's work. A report without rows is one empty block, for its header.
 fn staged_blocks<'a>(
     name: &'a str,
     bom: bool,
@@ -262,7 +283,7 @@ fn staged_blocks<'a>(
             if bom {
                 file.write_all(UTF8_BOM).with_context(context)?;
             }
-            let blocks: Vec<usize> = (0..count.div_ceil(BLOCK_ROWS)).collect();
+            let blocks: Vec<usize> = (0..count.div_ceil(BLOCK_ROWS).max(1)).collect();
             for batch in blocks.chunks(BLOCKS_AT_ONCE) {
                 let formatted: Vec<Vec<u8>> = batch
                     .par_iter()
@@ -719,7 +740,7 @@ pub fn uncell(text: &str) -> &str {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct OutletRow {
     outlet: String,
     articles: usize,
@@ -766,7 +787,7 @@ struct ClaimCells {
     independent: itoa::Buffer,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct FactRow<'a> {
     fact_id: &'a str,
     story_id: &'a str,
@@ -779,7 +800,7 @@ struct FactRow<'a> {
     statement: Cow<'a, str>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct EvidenceRow<'a> {
     claim_id: &'a str,
     other_claim_id: &'a str,
@@ -787,7 +808,7 @@ struct EvidenceRow<'a> {
     similarity: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct ArticleRow {
     article: String,
     outlet: String,
@@ -800,7 +821,7 @@ struct ArticleRow {
     dropped_uncheckable: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct InputRow {
     path: String,
     status: &'static str,
@@ -1072,7 +1093,7 @@ mod tests {
 
     #[test]
     fn excel_csv_starts_with_a_bom_and_reads_back() {
-        #[derive(Serialize)]
+        #[derive(Serialize, Default)]
         struct Row {
             name: String,
             score: String,
@@ -1096,7 +1117,7 @@ mod tests {
 
     #[test]
     fn rows_formatted_in_parallel_blocks_are_the_csv_writers_bytes_in_order() {
-        #[derive(Serialize)]
+        #[derive(Serialize, Default)]
         struct Row {
             index: usize,
             text: String,
@@ -1114,7 +1135,11 @@ mod tests {
             for index in 0..count {
                 expected.serialize(make(index)).unwrap();
             }
-            let expected = expected.into_inner().unwrap();
+            let mut expected = expected.into_inner().unwrap();
+            if count == 0 {
+                // The csv writer writes nothing; a report still names its columns.
+                expected = b"index,text\n".to_vec();
+            }
             assert!(fs::read(&path).unwrap() == expected, "{count} rows");
         }
     }

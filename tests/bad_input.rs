@@ -204,6 +204,26 @@ fn empty_and_whitespace_only_txt_are_skipped() {
     assert_eq!(dir.csv("out/articles.csv").len(), 3);
 }
 
+#[test]
+fn a_run_whose_every_input_is_skipped_still_names_every_reports_columns() {
+    let dir = Dir::new();
+    dir.write("news/harbor-times/empty.txt", "");
+    run_news(&dir).assert_code(1);
+    for (report, first_column) in [
+        ("outlets.csv", "outlet,"),
+        ("claims.csv", "claim_id,"),
+        ("facts.csv", "fact_id,"),
+        ("evidence.csv", "claim_id,"),
+        ("articles.csv", "article,"),
+        ("inputs.csv", "path,"),
+    ] {
+        let text = fs::read_to_string(dir.join("out").join(report)).unwrap();
+        assert!(text.starts_with(first_column), "{report}: {text:?}");
+        let lines = if report == "inputs.csv" { 2 } else { 1 };
+        assert_eq!(text.lines().count(), lines, "{report}: {text:?}");
+    }
+}
+
 // 4
 #[test]
 fn malformed_jsonl_line_is_skipped_with_its_line_number() {
