@@ -918,8 +918,8 @@ fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &m
     );
 }
 
-/// `names` joined by "; " into `buffer`.
-fn join_into<'n>(buffer: &mut String, names: impl Iterator<Item = &'n str>) {
+/// `names` joined by "; " into `buffer`, the separator of every multi-valued cell.
+pub fn join_into<'n>(buffer: &mut String, names: impl Iterator<Item = &'n str>) {
     buffer.clear();
     for (position, name) in names.enumerate() {
         if position > 0 {

@@ -16,7 +16,9 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::report::{fixed_into, safe_cell, write_atomically, write_lines, RecordSink, StagedFile};
+use crate::report::{
+    fixed_into, join_into, safe_cell, write_atomically, write_lines, RecordSink, StagedFile,
+};
 use crate::score::{self, Dependence, Implication, Observation, Problem, Trust};
 use intern::Interner;
 use value::{Kind, Parsed, ValueRules};
@@ -290,7 +292,7 @@ impl Records<'_> {
                     [] => 0,
                     _ => 1,
                 };
-                if after.first() == Some(&b'\n') || breaks == 2 {
+                if after[..breaks].contains(&b'\n') {
                     *line += 1;
                 }
                 *rest = &after[breaks..];
@@ -935,13 +937,10 @@ fn write_values(out: &mut RecordSink, scored: &ScoredFacts) {
             fixed_into(&mut confidence, candidate.confidence);
             let (own, rest) = sources.split_at(candidate.sources);
             sources = rest;
-            supporters.clear();
-            for (position, &source) in own.iter().enumerate() {
-                if position > 0 {
-                    supporters.push_str("; ");
-                }
-                supporters.push_str(scored.source_name(source));
-            }
+            join_into(
+                &mut supporters,
+                own.iter().map(|&source| scored.source_name(source)),
+            );
             out.push(&[
                 &*object,
                 &*attribute,
