@@ -303,9 +303,8 @@ fn most_corroborated(analysis: &Analysis, facts: &[FactSummary]) -> Vec<usize> {
             .cmp(&facts[a].voices_for)
             .then_with(|| analysis.scores.fact[b].total_cmp(&analysis.scores.fact[a]))
             .then_with(|| {
-                analysis.agreement.facts[a]
-                    .id
-                    .cmp(&analysis.agreement.facts[b].id)
+                let facts = &analysis.agreement.facts;
+                facts.id(a).cmp(&facts.id(b))
             })
     });
     chosen.truncate(TOP_FACTS);
@@ -321,9 +320,8 @@ fn most_contradicted(analysis: &Analysis, facts: &[FactSummary]) -> Vec<usize> {
         (facts[b].voices_against, facts[b].voices_for)
             .cmp(&(facts[a].voices_against, facts[a].voices_for))
             .then_with(|| {
-                analysis.agreement.facts[a]
-                    .id
-                    .cmp(&analysis.agreement.facts[b].id)
+                let facts = &analysis.agreement.facts;
+                facts.id(a).cmp(&facts.id(b))
             })
     });
     chosen.truncate(TOP_FACTS);
@@ -392,14 +390,14 @@ fn write_fact(
     fact: usize,
     summary: &FactSummary,
 ) -> fmt::Result {
-    let record = &analysis.agreement.facts[fact];
-    let leading = &record.values[summary.leading];
+    let facts = &analysis.agreement.facts;
+    let leading = facts.value(fact, summary.leading);
     write!(
         out,
         "<article class=\"fact\">\n<h3>{}</h3>\n<p class=\"muted\">confidence {:.3} · {} \
          independent {} for, {} against · {} outlets · fact <code>{}</code> · story \
          <code>{}</code></p>\n",
-        Esc(&analysis.claims[leading[0]].text),
+        Esc(&analysis.claims[leading[0] as usize].text),
         analysis.scores.fact[fact],
         summary.voices_for,
         if summary.voices_for == 1 {
@@ -409,12 +407,11 @@ fn write_fact(
         },
         summary.voices_against,
         summary.outlets,
-        Esc(&record.id),
-        Esc(&analysis.agreement.stories.stories[record.story].id),
+        facts.id(fact),
+        Esc(&analysis.agreement.stories.stories[facts.story(fact)].id),
     )?;
-    let against: Vec<usize> = record
-        .values
-        .iter()
+    let against: Vec<u32> = facts
+        .values(fact)
         .enumerate()
         .filter(|(value, _)| *value != summary.leading)
         .flat_map(|(_, group)| group.iter().copied())
@@ -443,10 +440,10 @@ fn write_side(
     analysis: &Analysis,
     cards: &CardInfo,
     side: Side,
-    claims: &[usize],
+    claims: &[u32],
 ) -> fmt::Result {
     let agreement = &analysis.agreement;
-    let mut claims = claims.to_vec();
+    let mut claims: Vec<usize> = claims.iter().map(|&claim| claim as usize).collect();
     claims.sort_by(|&a, &b| {
         (
             agreement.claim_value[a],

@@ -25,6 +25,7 @@ pub mod facts;
 pub mod gen;
 pub mod history;
 pub mod html;
+pub mod id;
 pub mod ingest;
 pub mod lock;
 pub mod progress;
@@ -217,13 +218,15 @@ impl Analysis {
     /// the same value.
     fn other_outlets_claims(&self, claim: usize) -> impl Iterator<Item = (usize, bool)> + '_ {
         let agreement = &self.agreement;
-        let fact = &agreement.facts[agreement.claim_fact[claim]];
         let (own_outlet, own_value) = (self.claim_outlet(claim), agreement.claim_value[claim]);
-        fact.values
-            .iter()
+        agreement
+            .facts
+            .values(agreement.claim_fact[claim])
             .enumerate()
             .flat_map(move |(value, group)| {
-                group.iter().map(move |&other| (other, value == own_value))
+                group
+                    .iter()
+                    .map(move |&other| (other as usize, value == own_value))
             })
             .filter(move |&(other, _)| self.claim_outlet(other) != own_outlet)
     }
@@ -244,10 +247,11 @@ impl Analysis {
     pub fn standing(&self, claim: usize, support: SupportCount) -> Standing {
         let agreement = &self.agreement;
         let own_voice = agreement.claim_voice[claim];
-        let others_speak = agreement.facts[agreement.claim_fact[claim]]
-            .claims
+        let others_speak = agreement
+            .facts
+            .claims(agreement.claim_fact[claim])
             .iter()
-            .any(|&c| agreement.claim_voice[c] != own_voice);
+            .any(|&c| agreement.claim_voice[c as usize] != own_voice);
         Standing::of(
             support.independent_support,
             support.contradicted,
@@ -296,7 +300,7 @@ impl Analysis {
 
     pub fn fact_summary(&self, fact: usize) -> FactSummary {
         let agreement = &self.agreement;
-        let values = &agreement.facts[fact].values;
+        let facts = &agreement.facts;
         let leading = self.scores.fact_value[fact];
         // Sorted, deduplicated vectors: a fact has a handful of claims, and this runs
         // once per fact of a large run, where three B-trees per fact showed.
@@ -305,11 +309,11 @@ impl Analysis {
             items.dedup();
             items
         };
-        let voice = |&claim: &usize| agreement.claim_voice[claim];
-        let supporting = distinct(values[leading].iter().map(voice).collect());
+        let voice = |&claim: &u32| agreement.claim_voice[claim as usize];
+        let supporting = distinct(facts.value(fact, leading).iter().map(voice).collect());
         let against = distinct(
-            values
-                .iter()
+            facts
+                .values(fact)
                 .enumerate()
                 .filter(|(v, _)| *v != leading)
                 .flat_map(|(_, group)| group.iter().map(voice))
@@ -317,10 +321,10 @@ impl Analysis {
                 .collect(),
         );
         let outlets = distinct(
-            agreement.facts[fact]
-                .claims
+            facts
+                .claims(fact)
                 .iter()
-                .map(|&c| self.claim_outlet(c))
+                .map(|&c| self.claim_outlet(c as usize))
                 .collect(),
         );
         FactSummary {

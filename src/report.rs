@@ -19,6 +19,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::id::SpelledId;
 use crate::{Analysis, FactSummary, OutletSummary};
 
 /// The CSV reports, written by every run.
@@ -789,7 +790,7 @@ struct ClaimCells {
 
 #[derive(Serialize, Default)]
 struct FactRow<'a> {
-    fact_id: &'a str,
+    fact_id: SpelledId,
     story_id: &'a str,
     claims: usize,
     outlets: usize,
@@ -872,7 +873,7 @@ fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &m
     let agreement = &analysis.agreement;
     let claim = &analysis.claims[index];
     let support = analysis.support(index);
-    let fact = &agreement.facts[agreement.claim_fact[index]];
+    let fact = agreement.claim_fact[index];
     fixed_into(&mut cells.score, analysis.scores.claim[index]);
     fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
     join_into(
@@ -897,8 +898,8 @@ fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &m
         out,
         &[
             &claim.id,
-            &fact.id,
-            &agreement.stories.stories[fact.story].id,
+            &agreement.facts.id(fact).spelled(),
+            &agreement.stories.stories[agreement.facts.story(fact)].id,
             cells.value_group.format(agreement.claim_value[index] + 1),
             &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
             &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
@@ -964,17 +965,19 @@ fn fact_order(analysis: &Analysis) -> Vec<(u32, FactSummary)> {
 
 fn fact_row<'a>(analysis: &'a Analysis, index: usize, summary: &FactSummary) -> FactRow<'a> {
     let agreement = &analysis.agreement;
-    let fact = &agreement.facts[index];
+    let facts = &agreement.facts;
     FactRow {
-        fact_id: &fact.id,
-        story_id: &agreement.stories.stories[fact.story].id,
-        claims: fact.claims.len(),
+        fact_id: facts.id(index).spelled(),
+        story_id: &agreement.stories.stories[facts.story(index)].id,
+        claims: facts.claims(index).len(),
         outlets: summary.outlets,
-        values: fact.values.len(),
+        values: facts.value_count(index),
         independent_sources: summary.voices_for,
         independent_against: summary.voices_against,
         score: fixed(analysis.scores.fact[index]),
-        statement: safe_cell(&analysis.claims[fact.values[summary.leading][0]].text),
+        statement: safe_cell(
+            &analysis.claims[facts.value(index, summary.leading)[0] as usize].text,
+        ),
     }
 }
 

@@ -11,6 +11,7 @@
 //! within a fact are the groups connected by support.
 
 mod compare;
+mod facts;
 mod stories;
 
 use rayon::prelude::*;
@@ -19,9 +20,11 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
 use crate::config::{AgreementConfig, StoriesConfig};
+use crate::id::FactId;
 pub use compare::{
     compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
 };
+pub use facts::Facts;
 pub use stories::{day_number, Stories, Story, StoryArticle};
 
 /// What the agreement stage needs to know about the corpus besides the claims.
@@ -48,19 +51,6 @@ pub struct Evidence {
     pub similarity: f64,
 }
 
-/// Claims about one thing, and the competing values they state.
-#[derive(Debug, Clone)]
-pub struct Fact {
-    pub id: String,
-    /// Claim indices, ascending.
-    pub claims: Vec<usize>,
-    /// Claim indices per candidate value; each group supports itself and contradicts
-    /// the others. Ordered by first claim.
-    pub values: Vec<Vec<usize>>,
-    /// Index into `Agreement::stories` of the story all its claims come from.
-    pub story: usize,
-}
-
 #[derive(Debug, Clone)]
 pub struct Agreement {
     pub stories: Stories,
@@ -68,8 +58,7 @@ pub struct Agreement {
     pub evidence: Vec<Evidence>,
     /// Article pairs (lower index first) that share long verbatim passages.
     pub copied_articles: Vec<(usize, usize)>,
-    /// Sorted by id.
-    pub facts: Vec<Fact>,
+    pub facts: Facts,
     pub claim_fact: Vec<usize>,
     /// Index into the claim's fact's `values`.
     pub claim_value: Vec<usize>,
@@ -104,57 +93,25 @@ pub fn analyze(
 
     // Roots resolved once, then claims grouped by sorting on them: hashing every claim
     // into a map of facts was the stage's largest serial step.
-    let fact_root: Vec<usize> = (0..claim_count).map(|c| fact_sets.find(c)).collect();
-    let value_root: Vec<usize> = (0..claim_count).map(|c| value_sets.find(c)).collect();
-    let mut by_fact: Vec<usize> = (0..claim_count).collect();
-    by_fact.par_sort_unstable_by_key(|&claim| (fact_root[claim], claim));
-    let built: Vec<(u64, Fact)> = by_fact
-        .par_chunk_by(|&a, &b| fact_root[a] == fact_root[b])
-        .map(|claims| {
-            // Value groups in the order their first claim appears; a fact has few.
-            let mut values: Vec<Vec<usize>> = Vec::new();
-            let mut group_roots: Vec<usize> = Vec::new();
-            for &claim in claims {
-                let root = value_root[claim];
-                match group_roots.iter().position(|&r| r == root) {
-                    Some(index) => values[index].push(claim),
-                    None => {
-                        group_roots.push(root);
-                        values.push(vec![claim]);
-                    }
-                }
-            }
-            let hash = fact_hash(corpus, claims);
-            let story = stories.article_story[corpus.claim_article[claims[0]]];
-            let fact = Fact {
-                id: format!("f{hash:016x}"),
-                claims: claims.to_vec(),
-                values,
-                story,
-            };
-            (hash, fact)
-        })
-        .collect();
-    // Sorted by id: its 16 hex digits order as the hash does. The hashes and places are
-    // sorted, then the facts moved into that order: sorting the facts themselves
-    // compared two ids' heads in every comparison of a sort of millions (a fifth of
-    // the stage at 100,000 articles), and a sorted copy of them held a second vector
-    // of every fact.
-    let (hashes, mut facts): (Vec<u64>, Vec<Fact>) = built.into_iter().unzip();
-    let mut order: Vec<(u64, usize)> = hashes.into_iter().zip(0..).collect();
-    order.par_sort_unstable();
-    permute(
-        &mut facts,
-        order.into_iter().map(|(_, place)| place).collect(),
+    let root = |sets: &mut DisjointSets| -> Vec<u32> {
+        (0..claim_count).map(|c| sets.find(c) as u32).collect()
+    };
+    let (fact_root, value_root) = (root(&mut fact_sets), root(&mut value_sets));
+    let facts = Facts::group(
+        &fact_root,
+        &value_root,
+        |claims| fact_id(corpus, claims),
+        |claim| stories.article_story[corpus.claim_article[claim as usize]] as u32,
     );
+    drop((fact_root, value_root));
 
     let mut claim_fact = vec![0; claim_count];
     let mut claim_value = vec![0; claim_count];
-    for (fact_index, fact) in facts.iter().enumerate() {
-        for (value_index, group) in fact.values.iter().enumerate() {
+    for fact in 0..facts.len() {
+        for (value, group) in facts.values(fact).enumerate() {
             for &claim in group {
-                claim_fact[claim] = fact_index;
-                claim_value[claim] = value_index;
+                claim_fact[claim as usize] = fact;
+                claim_value[claim as usize] = value;
             }
         }
     }
@@ -172,30 +129,15 @@ pub fn analyze(
     }
 }
 
-/// Reorders `items` in place so that `items[i]` becomes what was at `from[i]`
-/// (`from` is a permutation), one cycle of swaps at a time.
-fn permute<T>(items: &mut [T], mut from: Vec<usize>) {
-    for start in 0..items.len() {
-        let mut place = start;
-        while from[place] != start {
-            let source = from[place];
-            items.swap(place, source);
-            from[place] = place;
-            place = source;
-        }
-        from[place] = place;
-    }
-}
-
-/// A fact is named after its smallest claim id ("f" and this hash in 16 hex digits), so
-/// its id only changes when that claim leaves it.
-fn fact_hash(corpus: &Corpus, claims: &[usize]) -> u64 {
+/// A fact is named after its smallest claim id, so its id only changes when that claim
+/// leaves it.
+fn fact_id(corpus: &Corpus, claims: &[u32]) -> FactId {
     let smallest = claims
         .iter()
-        .map(|&c| corpus.claims[c].id.as_str())
+        .map(|&c| corpus.claims[c as usize].id.as_str())
         .min()
         .unwrap_or_default();
-    xxh3_64(smallest.as_bytes())
+    FactId::new(xxh3_64(smallest.as_bytes()))
 }
 
 /// Who really speaks for each claim. A claim attributed to an origin speaks for that
@@ -531,7 +473,7 @@ mod tests {
         assert_eq!(voice(1), "origin:bloomberg");
         assert_eq!(voice(2), "outlet:ledger");
         assert_eq!(agreement.facts.len(), 1);
-        assert_eq!(agreement.facts[0].values.len(), 1);
+        assert_eq!(agreement.facts.value_count(0), 1);
     }
 
     #[test]
@@ -542,8 +484,8 @@ mod tests {
             ("buzz", "Repairing the Alder River Bridge will cost taxpayers $120 million, insiders say."),
         ]);
         assert_eq!(agreement.facts.len(), 1);
-        let fact = &agreement.facts[0];
-        assert_eq!(fact.values, vec![vec![0, 1], vec![2]]);
+        let values: Vec<&[u32]> = agreement.facts.values(0).collect();
+        assert_eq!(values, vec![&[0, 1][..], &[2][..]]);
         assert!(agreement
             .evidence
             .iter()
@@ -609,16 +551,6 @@ mod tests {
         assert_eq!(agreement.stories.stories.len(), 1);
         assert!(agreement.evidence.is_empty());
         assert_eq!(agreement.facts.len(), 2);
-    }
-
-    #[test]
-    fn permute_moves_each_item_to_its_place() {
-        let mut items = ['a', 'b', 'c', 'd', 'e', 'f'];
-        // Two cycles (0 2 4) (1 5) and a fixed point.
-        permute(&mut items, vec![2, 5, 4, 3, 0, 1]);
-        assert_eq!(items, ['c', 'f', 'e', 'd', 'a', 'b']);
-        let mut none: [u8; 0] = [];
-        permute(&mut none, Vec::new());
     }
 
     #[test]

@@ -51,7 +51,9 @@ pub fn score_claims(
         .collect();
     let problem = Problem {
         sources: outlets,
-        item_values: agreement.facts.iter().map(|f| f.values.len()).collect(),
+        item_values: (0..agreement.facts.len())
+            .map(|fact| agreement.facts.value_count(fact))
+            .collect(),
         observations,
         implications: Vec::new(),
     };
