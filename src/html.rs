@@ -514,7 +514,7 @@ fn write_claim_card(
         out,
         "</p>\n<p>{}</p>\n<p class=\"id\">{} · value {} · score {:.3} · {} independent {}</p>\n</div>\n",
         Esc(&record.text),
-        Esc(&record.id),
+        record.id,
         agreement.claim_value[claim] + 1,
         analysis.scores.claim[claim],
         independent,

@@ -802,9 +802,9 @@ struct FactRow<'a> {
 }
 
 #[derive(Serialize, Default)]
-struct EvidenceRow<'a> {
-    claim_id: &'a str,
-    other_claim_id: &'a str,
+struct EvidenceRow {
+    claim_id: SpelledId,
+    other_claim_id: SpelledId,
     relation: &'static str,
     similarity: String,
 }
@@ -897,7 +897,7 @@ fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &m
     push_record(
         out,
         &[
-            &claim.id,
+            &claim.id.spelled(),
             &agreement.facts.id(fact).spelled(),
             &agreement.stories.stories[agreement.facts.story(fact)].id,
             cells.value_group.format(agreement.claim_value[index] + 1),
@@ -983,17 +983,12 @@ fn fact_row<'a>(analysis: &'a Analysis, index: usize, summary: &FactSummary) -> 
 
 /// Each evidence edge in both directions, so filtering on claim_id alone shows all of
 /// a claim's evidence, as (claim, other claim, edge) sorted by the two claims' ids.
-/// Sorting on each claim's rank among the ids keeps string comparisons out of a sort
-/// over twice as many entries as there are edges.
+/// Sorting on each claim's rank among the ids keeps lookups of the claims out of a
+/// sort over twice as many entries as there are edges.
 fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     let claims = &analysis.claims;
     let mut by_id: Vec<usize> = (0..claims.len()).collect();
-    let head: Vec<u128> = claims.par_iter().map(|c| crate::text_head(&c.id)).collect();
-    by_id.par_sort_unstable_by(|&a, &b| {
-        (head[a].cmp(&head[b]))
-            .then_with(|| claims[a].id.cmp(&claims[b].id))
-            .then(a.cmp(&b))
-    });
+    by_id.par_sort_unstable_by_key(|&claim| (claims[claim].id, claim));
     let mut rank = vec![0u32; claims.len()];
     for (position, &claim) in by_id.iter().enumerate() {
         rank[claim] = position as u32;
@@ -1017,12 +1012,12 @@ fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     order
 }
 
-fn evidence_row(analysis: &Analysis, from: u32, to: u32, edge: u32) -> EvidenceRow<'_> {
+fn evidence_row(analysis: &Analysis, from: u32, to: u32, edge: u32) -> EvidenceRow {
     let claims = &analysis.claims;
     let edge = &analysis.agreement.evidence[edge as usize];
     EvidenceRow {
-        claim_id: &claims[from as usize].id,
-        other_claim_id: &claims[to as usize].id,
+        claim_id: claims[from as usize].id.spelled(),
+        other_claim_id: claims[to as usize].id.spelled(),
         relation: edge.relation.as_str(),
         similarity: fixed(edge.similarity),
     }

@@ -95,7 +95,7 @@ pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
     let mut result = ValueAgreement::default();
     let mut seen: Vec<(ValueKind, &str)> = Vec::new();
     for va in &a.values {
-        let slot = (va.kind, va.unit.as_str());
+        let slot = (va.kind, &*va.unit);
         if seen.contains(&slot) {
             continue;
         }
@@ -103,14 +103,14 @@ pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
         let comparisons: Vec<Comparison> = a
             .values
             .iter()
-            .filter(|v| (v.kind, v.unit.as_str()) == slot)
+            .filter(|v| (v.kind, &*v.unit) == slot)
             .flat_map(|v| b.values.iter().map(move |w| v.compare(w, tolerance)))
             .collect();
         let specific = matches!(
             slot.0,
             ValueKind::Money | ValueKind::Percent | ValueKind::Count
         );
-        if specific && b.values.iter().any(|w| (w.kind, w.unit.as_str()) == slot) {
+        if specific && b.values.iter().any(|w| (w.kind, &*w.unit) == slot) {
             result.specific_slots += 1;
         }
         if comparisons.contains(&Comparison::Agree) {

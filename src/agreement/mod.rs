@@ -134,10 +134,10 @@ pub fn analyze(
 fn fact_id(corpus: &Corpus, claims: &[u32]) -> FactId {
     let smallest = claims
         .iter()
-        .map(|&c| corpus.claims[c as usize].id.as_str())
+        .map(|&c| corpus.claims[c as usize].id)
         .min()
         .unwrap_or_default();
-    FactId::new(xxh3_64(smallest.as_bytes()))
+    FactId::new(xxh3_64(smallest.spelled().as_bytes()))
 }
 
 /// Who really speaks for each claim. A claim attributed to an origin speaks for that

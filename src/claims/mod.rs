@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
+use crate::id::ClaimId;
 use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
 use cues::CueSpan;
 pub use cues::{CueKind, CueMatcher};
@@ -30,39 +31,28 @@ pub use words::Words;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claim {
     /// Stable hash of the article key and the claim's byte span.
-    pub id: String,
+    pub id: ClaimId,
     /// Byte range of the claim in the article's normalised text.
     pub start: usize,
     pub end: usize,
-    pub text: String,
+    pub text: Box<str>,
     /// Canonical entity names (folded, aliases applied), sorted.
     pub entities: Words,
     /// Stemmed key terms, sorted.
     pub terms: Words,
-    pub values: Vec<Value>,
+    pub values: Box<[Value]>,
     pub polarity: Polarity,
     /// The hedging cue, if any ("reportedly", "could").
-    pub hedge: Option<String>,
+    pub hedge: Option<Box<str>>,
     /// Who the claim is attributed to ("bloomberg"), if anyone other than the outlet.
-    pub attribution: Option<String>,
+    pub attribution: Option<Box<str>>,
     /// Hashes of the claim's folded words, in order, for verbatim-copy detection.
     /// 32 bits are plenty to tell a claim's words apart from another's, and every
     /// claim of a run is held at once: at 8 bytes (and 9-10 in the cache's varints)
     /// these were the largest part of a claim.
-    pub word_hashes: Vec<u32>,
+    pub word_hashes: Box<[u32]>,
     /// Hash of the folded line the claim came from, for repeated-line furniture.
     pub line_hash: u64,
-}
-
-impl Claim {
-    /// Drops the spare capacity its id and values grew while it was read. A run holds
-    /// every claim until its reports are written, and the slack (a vector of one value
-    /// has room for four) was 4-5% of a cold 10,000-article run's resident memory when
-    /// agreement starts (579-585 MB without shrinking, 557 MB with).
-    fn shrink_to_fit(&mut self) {
-        self.id.shrink_to_fit();
-        self.values.shrink_to_fit();
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,7 +216,6 @@ impl<'c> ClaimExtractor<'c> {
             if let Some(mut claim) = self.finish(draft, &topics, dateline_origin.as_deref()) {
                 claim.id = claim_id(article_key, claim.start, claim.end);
                 claim.line_hash = line_hashes[sentence.line];
-                claim.shrink_to_fit();
                 out.claims.push(claim);
                 sentences_with_claims.insert(index);
             }
@@ -370,16 +359,16 @@ impl<'c> ClaimExtractor<'c> {
             .find(|c| c.kind == CueKind::Hedge)
             .map(|c| c.text(tokens));
         let claim = Claim {
-            id: String::new(),
+            id: ClaimId::default(),
             start,
             end,
-            text,
+            text: text.into(),
             entities: Words::new(entities),
             terms: Words::new(terms),
-            values: parsed.values,
+            values: parsed.values.into(),
             polarity,
-            hedge,
-            attribution: attribution.map(|a| a.origin),
+            hedge: hedge.map(String::into_boxed_str),
+            attribution: attribution.map(|a| a.origin.into_boxed_str()),
             word_hashes: tokens
                 .iter()
                 .map(|t| xxh3_64(t.folded.as_bytes()) as u32)
@@ -419,7 +408,7 @@ impl<'c> ClaimExtractor<'c> {
             return None;
         }
         if claim.attribution.is_none() {
-            claim.attribution = dateline_origin.map(str::to_string);
+            claim.attribution = dateline_origin.map(Box::from);
         }
         Some(claim)
     }
@@ -802,9 +791,9 @@ pub fn shingle_hash<Word: Copy + Into<u64>>(words: &[Word]) -> u64 {
 }
 
 /// "c" + 16 hex digits of xxh3 over the article key and the claim's byte span.
-pub fn claim_id(article_key: &str, start: usize, end: usize) -> String {
+pub fn claim_id(article_key: &str, start: usize, end: usize) -> ClaimId {
     let key = format!("{article_key}\u{0}{start}\u{0}{end}");
-    format!("c{:016x}", xxh3_64(key.as_bytes()))
+    ClaimId::new(xxh3_64(key.as_bytes()))
 }
 
 #[cfg(test)]

@@ -199,13 +199,9 @@ fn an_unnamed_value_claim_is_about_the_article_topic() {
 fn claim_ids_are_stable_and_distinct() {
     let a = extract("o", "Marston closed the Alder River Bridge in 2026. Kesterfield passed its budget 7-2 on Tuesday.");
     let b = extract("o", "Marston closed the Alder River Bridge in 2026. Kesterfield passed its budget 7-2 on Tuesday.");
-    let ids: Vec<&str> = a.claims.iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        b.claims.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()
-    );
+    let ids: Vec<ClaimId> = a.claims.iter().map(|c| c.id).collect();
+    assert_eq!(ids, b.claims.iter().map(|c| c.id).collect::<Vec<_>>());
     assert_ne!(ids[0], ids[1]);
-    assert!(ids[0].starts_with('c') && ids[0].len() == 17);
 }
 
 #[test]
@@ -216,7 +212,7 @@ fn spans_point_at_the_claim_text() {
         "Erdoğan’s office declined to comment; the Kremlin said Türkiye asked to return the S-400.";
     let doc = extractor.tokenizer().tokenize(text);
     for claim in extractor.extract("k", "o", text).claims {
-        assert_eq!(doc.text[claim.start..claim.end].trim(), claim.text);
+        assert_eq!(doc.text[claim.start..claim.end].trim(), &*claim.text);
     }
 }
 
@@ -279,7 +275,7 @@ mod properties {
                     .any(|s| s.start <= start && end <= s.end),
                 "claim {start}..{end} is in no sentence"
             );
-            assert_eq!(claim.text, doc.text[start..end].trim());
+            assert_eq!(&*claim.text, doc.text[start..end].trim());
             assert_eq!(claim.id, claim_id("feed.jsonl:1", start, end));
         }
     }

@@ -16,9 +16,9 @@ pub struct Value {
     /// The number: a year, a month*100+day for dates, an amount otherwise.
     pub amount: f64,
     /// Currency code for money, the stemmed noun for counts ("job"), empty otherwise.
-    pub unit: String,
+    pub unit: Box<str>,
     /// The value as written: "$48 million".
-    pub text: String,
+    pub text: Box<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -380,7 +380,7 @@ pub fn parse(
         };
         let mut found = value(doc, tokens, i, end, kind, amount, &unit);
         if let Some((start, _)) = symbol {
-            found.text = doc.text[start..tokens[end - 1].end].to_string();
+            found.text = doc.text[start..tokens[end - 1].end].into();
         }
         values.push(found);
         consumed[i..consumed_end].iter_mut().for_each(|c| *c = true);
@@ -451,8 +451,8 @@ fn value(
     Value {
         kind,
         amount,
-        unit: unit.to_string(),
-        text: doc.text[tokens[first].start..tokens[last - 1].end].to_string(),
+        unit: unit.into(),
+        text: doc.text[tokens[first].start..tokens[last - 1].end].into(),
     }
 }
 
@@ -469,7 +469,7 @@ mod tests {
         parse(&doc, tokens, &config.lexicons.numbers, &tokenizer)
             .values
             .into_iter()
-            .map(|v| (v.kind, v.amount, v.unit, v.text))
+            .map(|v| (v.kind, v.amount, v.unit.into(), v.text.into()))
             .collect()
     }
 
@@ -538,7 +538,7 @@ mod tests {
             kind: ValueKind::Money,
             amount,
             unit: "usd".into(),
-            text: String::new(),
+            text: "".into(),
         };
         assert_eq!(money(48e6).compare(&money(48.5e6), 0.05), Comparison::Agree);
         assert_eq!(
@@ -551,8 +551,8 @@ mod tests {
         let date = |amount: f64| Value {
             kind: ValueKind::Date,
             amount,
-            unit: String::new(),
-            text: String::new(),
+            unit: "".into(),
+            text: "".into(),
         };
         assert_eq!(date(309.0).compare(&date(300.0), 0.0), Comparison::Agree);
         assert_eq!(date(309.0).compare(&date(310.0), 0.0), Comparison::Conflict);

@@ -18,6 +18,7 @@ use crate::claims::{
     capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity, Words,
 };
 use crate::config::Config;
+use crate::id::ClaimId;
 use crate::tokenize::{Doc, Shape};
 
 /// Feature names, in the order `Features` holds them; a model file names the same list.
@@ -248,39 +249,39 @@ impl Statement {
             Some(recased) => tokenizer.tokenize(&recased),
             None => doc,
         };
-        let mut claim = Claim {
-            id: String::new(),
-            start: 0,
-            end: doc.text.len(),
-            text: doc.text.clone(),
-            entities: Words::default(),
-            terms: Words::default(),
-            values: Vec::new(),
-            polarity: Polarity::Affirmed,
-            hedge: None,
-            attribution: None,
-            word_hashes: Vec::new(),
-            line_hash: 0,
-        };
         let mut cues = Vec::new();
         let mut question = false;
         let (mut entities, mut terms): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        let (mut values, mut word_hashes) = (Vec::new(), Vec::new());
+        let (mut polarity, mut hedge, mut attribution) = (Polarity::Affirmed, None, None);
         for (_, reading) in extractor.read_all(&doc, "") {
             let part = reading.claim;
             entities.extend(part.entities.iter().map(str::to_string));
             terms.extend(part.terms.iter().map(str::to_string));
-            claim.values.extend(part.values);
-            claim.word_hashes.extend(part.word_hashes);
+            values.extend(part.values);
+            word_hashes.extend(part.word_hashes);
             if part.polarity == Polarity::Negated {
-                claim.polarity = Polarity::Negated;
+                polarity = Polarity::Negated;
             }
-            claim.hedge = claim.hedge.or(part.hedge);
-            claim.attribution = claim.attribution.or(part.attribution);
+            hedge = hedge.or(part.hedge);
+            attribution = attribution.or(part.attribution);
             cues.extend(reading.cues);
             question |= reading.question;
         }
-        claim.entities = Words::new(entities);
-        claim.terms = Words::new(terms);
+        let claim = Claim {
+            id: ClaimId::default(),
+            start: 0,
+            end: doc.text.len(),
+            text: doc.text.as_str().into(),
+            entities: Words::new(entities),
+            terms: Words::new(terms),
+            values: values.into(),
+            polarity,
+            hedge,
+            attribution,
+            word_hashes: word_hashes.into(),
+            line_hash: 0,
+        };
         let keys = claim_keys(extractor, &claim);
         let mut claim_bigrams = bigrams(extractor, &doc);
         claim_bigrams.sort_unstable();
