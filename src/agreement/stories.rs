@@ -111,11 +111,11 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
         .par_iter()
         .map(|article| {
             let mut words: FxHashMap<&str, f64> = FxHashMap::default();
-            for word in &article.keys.headline {
+            for word in article.keys.headline.iter() {
                 *words.entry(word).or_default() += config.headline_weight;
             }
-            for (word, count) in &article.keys.lead {
-                *words.entry(word).or_default() += f64::from(*count);
+            for (word, count) in article.keys.lead.iter() {
+                *words.entry(word).or_default() += f64::from(count);
             }
             let words = words
                 .into_iter()
@@ -123,7 +123,7 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
             let names = article.keys.names.iter().map(|(name, count)| {
                 (
                     StoryKey::Name(name),
-                    config.name_weight * f64::from(*count).ln_1p(),
+                    config.name_weight * f64::from(count).ln_1p(),
                 )
             });
             let mut keys: Vec<(StoryKey, f64)> = words.chain(names).collect();
@@ -400,6 +400,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
+    use crate::claims::{Counted, Words};
     use crate::config::Config;
 
     fn pair(a: usize, b: usize, similarity: f64) -> Pair {
@@ -518,10 +519,11 @@ mod tests {
     }
 
     fn keys(words: &[&str], names: &[&str]) -> StoryKeys {
+        let owned = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
         StoryKeys {
-            headline: words.iter().map(|w| w.to_string()).collect(),
-            lead: words.iter().map(|w| (w.to_string(), 1)).collect(),
-            names: names.iter().map(|n| (n.to_string(), 2)).collect(),
+            headline: Words::new(owned(words)),
+            lead: Counted::new(owned(words)),
+            names: Counted::new([owned(names), owned(names)].concat()),
         }
     }
 

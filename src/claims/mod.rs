@@ -23,7 +23,7 @@ use crate::tokenize::{fold, Doc, Sentence, Shape, Token, Tokenizer};
 use cues::CueSpan;
 pub use cues::{CueKind, CueMatcher};
 use furniture::FurnitureMatcher;
-pub use story_keys::StoryKeys;
+pub use story_keys::{Counted, StoryKeys};
 pub use values::{Comparison, Value, ValueKind};
 pub use words::Words;
 
