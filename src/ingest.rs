@@ -176,11 +176,27 @@ pub fn ingest(
     config: &InputConfig,
     window: &Window,
 ) -> anyhow::Result<Ingested> {
+    let mut articles = Vec::new();
+    let mut ingested = ingest_each(paths, config, window, &mut |article| articles.push(article))?;
+    ingested.articles = articles;
+    Ok(ingested)
+}
+
+/// Reads the inputs under `paths` as `ingest` does, handing each admitted article to
+/// `sink` in walk order instead of keeping it: the returned `Ingested` lists no
+/// articles. A run reads this way, so it never holds every article's text at once.
+pub fn ingest_each(
+    paths: &[PathBuf],
+    config: &InputConfig,
+    window: &Window,
+    sink: &mut dyn FnMut(Article),
+) -> anyhow::Result<Ingested> {
     let mut reader = Reader {
         config,
         window,
         ingested: Ingested::default(),
         seen_keys: HashMap::new(),
+        sink,
     };
     check_roots(paths)?;
     for root in paths {
@@ -204,12 +220,14 @@ pub fn check_roots(paths: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A walk in progress: what it has read, and the article keys it has seen where.
+/// A walk in progress: what it has read, the article keys it has seen where, and
+/// where admitted articles go.
 struct Reader<'a> {
     config: &'a InputConfig,
     window: &'a Window,
     ingested: Ingested,
     seen_keys: HashMap<String, String>,
+    sink: &'a mut dyn FnMut(Article),
 }
 
 impl Reader<'_> {
@@ -420,7 +438,7 @@ impl Reader<'_> {
     fn accept(&mut self, mut article: Article, input: usize) {
         article.input = input;
         self.ingested.inputs[input].articles += 1;
-        self.ingested.articles.push(article);
+        (self.sink)(article);
     }
 
     fn read_jsonl(&mut self, path: &Path, relative: &str) {

@@ -36,7 +36,7 @@ pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -46,6 +46,7 @@ use cache::{CacheStats, ExtractionCache};
 use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor};
 use config::Config;
+use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
 use progress::Progress;
 use score::{Scores, Trust};
@@ -386,94 +387,182 @@ impl Extraction {
 }
 
 /// Extracts claims from every article in parallel (reading those `cache` holds from
-/// it), then drops lines an outlet repeats across its articles. Article texts are
-/// released here.
+/// it), then drops lines an outlet repeats across its articles.
 pub fn extract(
     articles: Vec<Article>,
     config: &Config,
     cache: Option<&ExtractionCache>,
     progress: &Progress,
 ) -> Extraction {
-    let outlets: Vec<String> = articles
-        .iter()
-        .map(|a| a.outlet.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let outlet_index: HashMap<&str, usize> = outlets
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.as_str(), i))
-        .collect();
-
-    let extractor = ClaimExtractor::new(config);
-    let bar = progress.stage("claims", articles.len() as u64);
-    let mut extracted: Vec<ArticleClaims> = articles
-        .par_iter()
-        .map(|article| {
-            let extract = || {
-                extractor.extract_with_title(
-                    &article.key,
-                    &article.outlet,
-                    article.title.as_deref(),
-                    &article.text,
-                )
-            };
-            let claims = match cache {
-                Some(cache) => cache.get_or_extract(article, extract),
-                None => extract(),
-            };
-            bar.inc(1);
-            claims
-        })
-        .collect();
-    bar.finish_and_clear();
-
-    let article_outlet: Vec<usize> = articles
-        .iter()
-        .map(|a| outlet_index[a.outlet.as_str()])
-        .collect();
-    drop_repeated_lines(
-        &mut extracted,
-        &article_outlet,
-        config.claims.furniture_repeat_articles,
-    );
-
-    let mut infos = Vec::with_capacity(articles.len());
-    // Sized once: growing by doubling copied the largest vector of the run several times
-    // over, and the copies' freed blocks still counted in the peak (a cold 10k-article
-    // run peaked at 784 MB growing, 696 MB sized).
-    let total: usize = extracted.iter().map(|e| e.claims.len()).sum();
-    let mut claims = Vec::with_capacity(total);
-    let mut claim_article = Vec::with_capacity(total);
-    let mut article_shingles = Vec::with_capacity(articles.len());
-    let mut article_story_keys = Vec::with_capacity(articles.len());
-    for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
-        infos.push(ArticleInfo {
-            key: article.key,
-            outlet: article_outlet[index],
-            title: article.title,
-            url: article.url,
-            published: article.published,
-            input: article.input,
-            claims: result.claims.len(),
-            dropped_furniture: result.dropped_furniture,
-            dropped_uncheckable: result.dropped_uncheckable,
-            overlong_clauses: result.overlong_clauses,
-        });
-        claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
-        claims.extend(result.claims);
-        article_shingles.push(result.shingles);
-        article_story_keys.push(result.story_keys);
+    let mut extractor = Extractor::new(config, cache, progress);
+    for article in articles {
+        extractor.push(article);
     }
-    Extraction {
-        articles: infos,
-        outlets,
-        article_outlet,
-        article_shingles,
-        article_story_keys,
-        claims,
-        claim_article,
+    extractor.finish()
+}
+
+/// Articles taken as they are read and extracted a batch at a time, in parallel, so a
+/// run holds one batch's texts and never every article's: a 100,000-article corpus is
+/// 0.4 GB of text, and a 1,000,000-article one would be 4 GB.
+pub struct Extractor<'a> {
+    batch: usize,
+    claims: ClaimExtractor<'a>,
+    config: &'a Config,
+    cache: Option<&'a ExtractionCache>,
+    bar: ProgressBar,
+    pending: Vec<Article>,
+    /// Every article taken so far, its text released, and what it yielded.
+    articles: Vec<Article>,
+    extracted: Vec<ArticleClaims>,
+    /// Time spent extracting, as against reading the articles in between.
+    busy: Duration,
+}
+
+impl<'a> Extractor<'a> {
+    /// Articles per batch: enough to keep every worker busy, few enough that the
+    /// batch's texts (about 4 KB each) are a rounding error.
+    const BATCH: usize = 1024;
+
+    pub fn new(
+        config: &'a Config,
+        cache: Option<&'a ExtractionCache>,
+        progress: &Progress,
+    ) -> Extractor<'a> {
+        Self::with_batch(config, cache, progress, Self::BATCH)
+    }
+
+    fn with_batch(
+        config: &'a Config,
+        cache: Option<&'a ExtractionCache>,
+        progress: &Progress,
+        batch: usize,
+    ) -> Extractor<'a> {
+        Extractor {
+            batch,
+            claims: ClaimExtractor::new(config),
+            config,
+            cache,
+            bar: progress.stage("claims", 0),
+            pending: Vec::with_capacity(batch),
+            articles: Vec::new(),
+            extracted: Vec::new(),
+            busy: Duration::ZERO,
+        }
+    }
+
+    pub fn push(&mut self, article: Article) {
+        self.pending.push(article);
+        if self.pending.len() == self.batch {
+            self.extract_pending();
+        }
+    }
+
+    /// Seconds spent extracting so far.
+    pub fn seconds(&self) -> f64 {
+        self.busy.as_secs_f64()
+    }
+
+    fn extract_pending(&mut self) {
+        let started = Instant::now();
+        self.bar.inc_length(self.pending.len() as u64);
+        let (claims, cache, bar) = (&self.claims, self.cache, &self.bar);
+        let batch: Vec<ArticleClaims> = self
+            .pending
+            .par_iter()
+            .map(|article| {
+                let extract = || {
+                    claims.extract_with_title(
+                        &article.key,
+                        &article.outlet,
+                        article.title.as_deref(),
+                        &article.text,
+                    )
+                };
+                let extracted = match cache {
+                    Some(cache) => cache.get_or_extract(article, extract),
+                    None => extract(),
+                };
+                bar.inc(1);
+                extracted
+            })
+            .collect();
+        self.extracted.extend(batch);
+        self.articles
+            .extend(self.pending.drain(..).map(|article| Article {
+                text: String::new(),
+                ..article
+            }));
+        self.busy += started.elapsed();
+    }
+
+    /// Extracts what is left, drops the lines each outlet repeats, and lays every claim
+    /// out in article order.
+    pub fn finish(mut self) -> Extraction {
+        self.extract_pending();
+        self.bar.finish_and_clear();
+        let Extractor {
+            config,
+            articles,
+            mut extracted,
+            ..
+        } = self;
+        let outlets: Vec<String> = articles
+            .iter()
+            .map(|a| a.outlet.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let outlet_index: HashMap<&str, usize> = outlets
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.as_str(), i))
+            .collect();
+        let article_outlet: Vec<usize> = articles
+            .iter()
+            .map(|a| outlet_index[a.outlet.as_str()])
+            .collect();
+        drop(outlet_index);
+        drop_repeated_lines(
+            &mut extracted,
+            &article_outlet,
+            config.claims.furniture_repeat_articles,
+        );
+        let mut infos = Vec::with_capacity(articles.len());
+        // Sized once: growing by doubling copied the largest vector of the run several
+        // times over, and the copies' freed blocks still counted in the peak (a cold
+        // 10k-article run peaked at 784 MB growing, 696 MB sized).
+        let total: usize = extracted.iter().map(|e| e.claims.len()).sum();
+        let mut claims = Vec::with_capacity(total);
+        let mut claim_article = Vec::with_capacity(total);
+        let mut article_shingles = Vec::with_capacity(articles.len());
+        let mut article_story_keys = Vec::with_capacity(articles.len());
+        for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
+            infos.push(ArticleInfo {
+                key: article.key,
+                outlet: article_outlet[index],
+                title: article.title,
+                url: article.url,
+                published: article.published,
+                input: article.input,
+                claims: result.claims.len(),
+                dropped_furniture: result.dropped_furniture,
+                dropped_uncheckable: result.dropped_uncheckable,
+                overlong_clauses: result.overlong_clauses,
+            });
+            claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
+            claims.extend(result.claims);
+            article_shingles.push(result.shingles);
+            article_story_keys.push(result.story_keys);
+        }
+        Extraction {
+            articles: infos,
+            outlets,
+            article_outlet,
+            article_shingles,
+            article_story_keys,
+            claims,
+            claim_article,
+        }
     }
 }
 
@@ -486,20 +575,30 @@ pub fn analyze(
     config: &Config,
     progress: &Progress,
 ) -> anyhow::Result<Analysis> {
-    let mut timings = Vec::new();
+    // Articles are extracted in batches as they are read: "ingest" is the reading, the
+    // time between batches.
+    let started = Instant::now();
+    let mut extractor = Extractor::new(config, cache, progress);
+    let mut ingested =
+        ingest::ingest_each(paths, &config.input, window, &mut |a| extractor.push(a))?;
+    let (read, extracting) = (started.elapsed(), extractor.seconds());
+    let extraction = extractor.finish();
+    if let Some(cache) = cache {
+        cache.finish();
+    }
+    note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
+    let mut timings = vec![
+        ("ingest", read.as_secs_f64() - extracting),
+        (
+            "extract",
+            started.elapsed().as_secs_f64() - read.as_secs_f64() + extracting,
+        ),
+    ];
     let mut clock = Instant::now();
     let mut lap = |stage: &'static str| {
         timings.push((stage, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
-    let mut ingested = ingest::ingest(paths, &config.input, window)?;
-    lap("ingest");
-    let extraction = extract(ingested.articles, config, cache, progress);
-    if let Some(cache) = cache {
-        cache.finish();
-    }
-    note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
-    lap("extract");
 
     let bar = progress.stage("agreement", 1);
     let story_articles = extraction.story_articles();
@@ -615,6 +714,46 @@ fn drop_repeated_lines(
 #[cfg(test)]
 mod tests {
     use super::{text_head, Standing};
+    use crate::config::Config;
+    use crate::ingest::Article;
+    use crate::progress::Progress;
+    use crate::Extractor;
+
+    #[test]
+    fn articles_extracted_in_batches_are_extracted_as_in_one() {
+        let sentences = [
+            "Repairs to the Alder River Bridge will cost $48 million, the state said.",
+            "Inspectors closed the Alder River Bridge on Monday after finding cracks.",
+            "Repairs to the Alder River Bridge will cost $52 million, officials said.",
+            "The Kesterfield council passed its budget 7-2 on Tuesday.",
+            "Repairs to the Alder River Bridge will cost $48 million, the state said.",
+        ];
+        let articles: Vec<Article> = sentences
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Article {
+                key: format!("a/{i}.txt"),
+                outlet: ["east", "west"][i % 2].to_string(),
+                title: None,
+                url: None,
+                published: None,
+                text: text.to_string(),
+                input: i,
+            })
+            .collect();
+        let config = Config::builtin();
+        let extract = |batch: usize| {
+            let mut extractor = Extractor::with_batch(&config, None, &Progress::hidden(), batch);
+            for article in articles.clone() {
+                extractor.push(article);
+            }
+            format!("{:?}", extractor.finish())
+        };
+        let whole = extract(1024);
+        assert!(whole.contains("$52 million") && whole.contains("a/4.txt"));
+        assert_eq!(extract(2), whole);
+        assert_eq!(extract(1), whole);
+    }
 
     #[test]
     fn text_heads_order_as_their_texts_do() {
