@@ -6,6 +6,9 @@
 //! from `config/lexicons/abbreviations.txt` re-join sentences, and hyphenated
 //! alphanumerics ("S-400", "F-35", "7-2") are re-joined into one token.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::{
     char::is_combining_mark, is_nfkc_quick, IsNormalized, UnicodeNormalization,
@@ -68,6 +71,13 @@ impl Doc {
     }
 }
 
+thread_local! {
+    static ENGLISH_STEMS: RefCell<HashMap<Box<str>, Box<str>>> = RefCell::default();
+}
+
+/// Words whose stems a thread remembers before it starts afresh.
+const REMEMBERED_STEMS: usize = 1 << 16;
+
 /// Splits and folds text with the configured abbreviations, stop words and stemmer.
 pub struct Tokenizer<'c> {
     config: &'c Config,
@@ -93,10 +103,23 @@ impl<'c> Tokenizer<'c> {
 
     /// The stem used to compare key terms ("closed", "closure" → "close", "closur").
     pub fn stem(&self, folded: &str) -> String {
-        match &self.stemmer {
-            Some(stemmer) => stemmer.stem(folded).into_owned(),
-            None => folded.to_string(),
-        }
+        let Some(stemmer) = &self.stemmer else {
+            return folded.to_string();
+        };
+        // The English stemmer is a pure function of the word, and news reuses its words:
+        // remembering this thread's recent stems skips most of the stemming, which was
+        // about 6% of a run's CPU. The map keeps SipHash, as the words are the articles'.
+        ENGLISH_STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(folded) {
+                return stem.to_string();
+            }
+            let stem = stemmer.stem(folded).into_owned();
+            if stems.len() >= REMEMBERED_STEMS {
+                stems.clear();
+            }
+            stems.insert(folded.into(), stem.as_str().into());
+            stem
+        })
     }
 
     pub fn tokenize(&self, raw: &str) -> Doc {
@@ -425,6 +448,28 @@ mod tests {
                 assert!(doc.text.is_char_boundary(token.start));
             }
         }
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmers_own() {
+        let config = Config::builtin();
+        let tokenizer = Tokenizer::new(&config);
+        let english = Stemmer::create(Algorithm::English);
+        let words = [
+            "closed",
+            "closure",
+            "firefighters",
+            "running",
+            "bridge",
+            "bridges",
+        ];
+        // The second round reads the stems this thread remembered in the first.
+        for _ in 0..2 {
+            for word in words {
+                assert_eq!(tokenizer.stem(word), english.stem(word));
+            }
+        }
+        assert_eq!(tokenizer.stem("closed"), "close");
     }
 
     #[test]
