@@ -304,47 +304,16 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
     keys
 }
 
-/// Blocking for claims: the claims holding each key that two to `max_items` claims
-/// hold, ordered by story and then claim, so a claim reads just its own story's stretch
-/// of a list. A key is too common to block on by how often the whole corpus uses it.
+/// Related pairs of claims from different outlets within one story, sorted by (a, b).
 ///
-/// Claims share few distinct keys (36,244 among 2.6 million uses at 10,000 articles),
-/// so each key's list is filled directly. Sorting a vector of every (key, claim) pair,
-/// as `postings` does for article shingles, with every claim's keys held beside it,
-/// raised a 100,000-article run's resident memory by about 1.1 GB for a second.
-fn claim_postings(
-    claims: &[Claim],
-    story_of: impl Fn(usize) -> usize + Sync,
-    max_items: usize,
-) -> FxHashMap<u64, Vec<u32>> {
-    let claim_count = u32::try_from(claims.len()).expect("fewer than 2^32 claims");
-    let mut postings = (0..claim_count)
-        .into_par_iter()
-        .fold(
-            FxHashMap::default,
-            |mut lists: FxHashMap<u64, Vec<u32>>, claim| {
-                for key in blocking_keys(&claims[claim as usize]) {
-                    lists.entry(key).or_default().push(claim);
-                }
-                lists
-            },
-        )
-        .reduce(FxHashMap::default, |a, b| {
-            let (mut larger, smaller) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-            for (key, mut list) in smaller {
-                larger.entry(key).or_default().append(&mut list);
-            }
-            larger
-        });
-    postings.retain(|_, list| (2..=max_items).contains(&list.len()));
-    postings.par_iter_mut().for_each(|(_, list)| {
-        list.sort_unstable_by_key(|&claim| (story_of(claim as usize), claim));
-        list.shrink_to_fit();
-    });
-    postings
-}
-
-/// Related pairs of claims from different outlets within one story.
+/// Blocking is done one story at a time: a key (name, surname or term) proposes the
+/// claims of the story that hold it, unless more than `max_key_claims` of them do.
+/// Capped by its count in the whole corpus instead, every key of a 100,000-article
+/// corpus passed the cap, no claim found a partner, and that run's outlet scores fell
+/// to chance (Spearman rho 0.32 against the planted reliabilities; 0.85 at 10,000
+/// articles, now 0.91). A story's index is small and its own, so lookups stay in
+/// cache: binary searches for a story's stretch of corpus-wide lists took most of the
+/// stage.
 fn related_pairs(
     corpus: &Corpus,
     stories: &Stories,
@@ -353,46 +322,75 @@ fn related_pairs(
 ) -> Vec<Evidence> {
     let claims = corpus.claims;
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
-    let story_of = |claim: usize| stories.article_story[corpus.claim_article[claim]];
-    let postings = claim_postings(claims, story_of, config.max_key_claims);
-
-    (0..claims.len())
-        .into_par_iter()
-        .flat_map_iter(|a| {
-            // Every later claim of a's story sharing a key with it, once per shared key.
-            let mut partners: Vec<usize> = Vec::new();
-            let story = story_of(a);
-            for key in blocking_keys(&claims[a]) {
-                let Some(list) = postings.get(&key) else {
-                    continue;
-                };
-                let start =
-                    list.partition_point(|&b| (story_of(b as usize), b as usize) <= (story, a));
-                partners.extend(
-                    list[start..]
-                        .iter()
-                        .map(|&b| b as usize)
-                        .take_while(|&b| story_of(b) == story)
-                        .filter(|&b| outlet_of(a) != outlet_of(b)),
-                );
+    // Claims come in article order: article i's are first_claim[i]..first_claim[i + 1].
+    let mut first_claim = vec![0; corpus.articles.len() + 1];
+    for &article in corpus.claim_article {
+        first_claim[article + 1] += 1;
+    }
+    for article in 0..corpus.articles.len() {
+        first_claim[article + 1] += first_claim[article];
+    }
+    let mut evidence: Vec<Evidence> = stories
+        .stories
+        .par_iter()
+        .flat_map(|story| {
+            let story_claims: Vec<usize> = story
+                .articles
+                .iter()
+                .flat_map(|&article| first_claim[article]..first_claim[article + 1])
+                .collect();
+            let keys: Vec<Vec<u64>> = story_claims
+                .iter()
+                .map(|&claim| blocking_keys(&claims[claim]))
+                .collect();
+            // Each key's claims as places in `story_claims`, ascending.
+            let mut holders: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+            for (place, claim_keys) in keys.iter().enumerate() {
+                for &key in claim_keys {
+                    holders.entry(key).or_default().push(place as u32);
+                }
             }
-            let candidates: Vec<usize> =
-                shared_at_least(&mut partners, config.min_shared_keys).collect();
-            candidates.into_iter().filter_map(move |b| {
-                let (article_a, article_b) = (corpus.claim_article[a], corpus.claim_article[b]);
-                let pair = (article_a.min(article_b), article_a.max(article_b));
-                let copied = copied_articles.binary_search(&pair).is_ok();
-                compare(&claims[a], &claims[b], copied, config).map(|(relation, similarity)| {
-                    Evidence {
-                        a,
-                        b,
-                        relation,
-                        similarity,
+            holders.retain(|_, places| (2..=config.max_key_claims).contains(&places.len()));
+            (0..story_claims.len())
+                .into_par_iter()
+                .flat_map_iter(|place| {
+                    let a = story_claims[place];
+                    // Every later claim of the story sharing a key with a, once per key.
+                    let mut partners: Vec<usize> = Vec::new();
+                    for key in &keys[place] {
+                        let Some(places) = holders.get(key) else {
+                            continue;
+                        };
+                        let later = places.partition_point(|&p| p as usize <= place);
+                        partners.extend(
+                            places[later..]
+                                .iter()
+                                .map(|&p| story_claims[p as usize])
+                                .filter(|&b| outlet_of(a) != outlet_of(b)),
+                        );
                     }
+                    let candidates: Vec<usize> =
+                        shared_at_least(&mut partners, config.min_shared_keys).collect();
+                    candidates.into_iter().filter_map(move |b| {
+                        let (article_a, article_b) =
+                            (corpus.claim_article[a], corpus.claim_article[b]);
+                        let pair = (article_a.min(article_b), article_a.max(article_b));
+                        let copied = copied_articles.binary_search(&pair).is_ok();
+                        compare(&claims[a], &claims[b], copied, config).map(
+                            |(relation, similarity)| Evidence {
+                                a,
+                                b,
+                                relation,
+                                similarity,
+                            },
+                        )
+                    })
                 })
-            })
+                .collect::<Vec<Evidence>>()
         })
-        .collect()
+        .collect();
+    evidence.par_sort_unstable_by_key(|edge| (edge.a, edge.b));
+    evidence
 }
 
 /// Union-find with path halving. Twenty lines did not justify a graph crate.
@@ -434,8 +432,14 @@ mod tests {
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
     fn analyse(articles: &[(&str, &str)]) -> (Vec<Claim>, Vec<usize>, Agreement) {
-        let config = Config::builtin();
-        let extractor = ClaimExtractor::new(&config);
+        analyse_with(&Config::builtin(), articles)
+    }
+
+    fn analyse_with(
+        config: &Config,
+        articles: &[(&str, &str)],
+    ) -> (Vec<Claim>, Vec<usize>, Agreement) {
+        let extractor = ClaimExtractor::new(config);
         let mut claims = Vec::new();
         let mut claim_article = Vec::new();
         let mut shingles = Vec::new();
@@ -558,6 +562,37 @@ mod tests {
     }
 
     #[test]
+    fn a_key_blocks_by_how_many_claims_of_one_story_hold_it() {
+        let mut config = Config::builtin();
+        config.agreement.max_key_claims = 3;
+        let calder = |on: &str| {
+            format!("Governor Ruth Calder said the state would spend $12 million on the {on}.")
+        };
+        let (claims, _, agreement) = analyse_with(&config, &[
+            ("harbor", &format!("Inspectors closed the Alder River Bridge in Marston after finding cracked steel girders. Commuters now face long detours across the valley. {}", calder("bridge"))),
+            ("gazette", &format!("The Alder River Bridge in Marston was shut after inspectors found cracked girders. Commuters face detours while engineers study the steel. {}", calder("bridge"))),
+            ("valley", &format!("The Greenhollow wildfire burned 3,400 acres of pine forest and injured two firefighters. Crews dug containment lines overnight. {}", calder("fire"))),
+            ("ledger", &format!("Firefighters gained ground on the Greenhollow wildfire after it burned 3,400 acres of forest. Two firefighters were injured as crews held the lines. {}", calder("fire"))),
+        ]);
+        let stories = &agreement.stories;
+        assert_eq!(stories.stories.len(), 2, "{stories:?}");
+        // Four claims name Ruth Calder, two in each story: within its story, each
+        // pair still meets, and nothing links the stories.
+        let calder: Vec<usize> = (0..claims.len())
+            .filter(|&c| claims[c].text.contains("Ruth Calder"))
+            .collect();
+        assert_eq!(calder.len(), 4);
+        let linked = |a: usize, b: usize| {
+            agreement
+                .evidence
+                .iter()
+                .any(|e| (e.a, e.b) == (a.min(b), a.max(b)))
+        };
+        assert!(linked(calder[0], calder[1]) && linked(calder[2], calder[3]));
+        assert!(!linked(calder[0], calder[2]) && !linked(calder[1], calder[3]));
+    }
+
+    #[test]
     fn same_outlet_pairs_are_never_compared() {
         let config = Config::builtin();
         let extractor = ClaimExtractor::new(&config);
@@ -605,30 +640,6 @@ mod tests {
             [3, 5]
         );
         assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
-    }
-
-    #[test]
-    fn claim_postings_list_a_keys_claims_by_story_and_drop_keys_too_rare_or_common() {
-        let config = Config::builtin();
-        let extractor = ClaimExtractor::new(&config);
-        let claims: Vec<Claim> = [
-            "Marston closed the Alder River Bridge in 2026.",
-            "Marston hired Kesterfield engineers in 2027.",
-            "Marston opened the Dunmore Park in 2025.",
-        ]
-        .iter()
-        .enumerate()
-        .flat_map(|(i, text)| extractor.extract(&format!("x/{i}"), "x", text).claims)
-        .collect();
-        assert_eq!(claims.len(), 3);
-        let story_of = |claim: usize| usize::from(claim != 2);
-        // Sentence-initial, "Marston" is read as a key term, not a name.
-        let marston = xxh3_64(b"t:marston");
-        let postings = claim_postings(&claims, story_of, 3);
-        assert_eq!(postings[&marston], [2, 0, 1]);
-        // "Kesterfield" names one claim only: alone, it pairs nothing.
-        assert!(!postings.contains_key(&xxh3_64(b"e:kesterfield")));
-        assert!(!claim_postings(&claims, story_of, 2).contains_key(&marston));
     }
 
     #[test]
