@@ -340,6 +340,17 @@ mod tests {
         assert!(may_reach("lena ortiz", "lena ortis", 0.92));
     }
 
+    #[test]
+    fn copied_text_between_copied_articles_is_a_copy() {
+        let config = Config::builtin();
+        let text =
+            "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base.";
+        assert_eq!(
+            compare(&claim(text), &claim(text), true, &config.agreement).map(|(r, _)| r),
+            Some(Relation::Copies)
+        );
+    }
+
     proptest::proptest! {
         /// Names and misspellings of them: a few letters changed, a few dropped from
         /// the end, so Jaro-Winkler is often close to the bound.
