@@ -73,7 +73,6 @@ pub struct InputRecord {
 
 #[derive(Debug, Default)]
 pub struct Ingested {
-    pub articles: Vec<Article>,
     pub inputs: Vec<InputRecord>,
     /// Articles left out because they were published outside the window.
     pub excluded_articles: usize,
@@ -168,24 +167,11 @@ pub fn published_date(text: &str) -> Option<NaiveDate> {
         .map(|d| d.date_naive())
 }
 
-/// Reads every article under `paths` published inside `window`. Only a path that does
-/// not exist at all is an error; anything wrong with a file inside becomes a skipped
-/// `InputRecord`.
+/// Reads every article under `paths` published inside `window`, handing each one to
+/// `sink` in walk order rather than keeping it, so a run never holds every article's
+/// text at once. Only a path that does not exist at all is an error; anything wrong
+/// with a file inside becomes a skipped `InputRecord`.
 pub fn ingest(
-    paths: &[PathBuf],
-    config: &InputConfig,
-    window: &Window,
-) -> anyhow::Result<Ingested> {
-    let mut articles = Vec::new();
-    let mut ingested = ingest_each(paths, config, window, &mut |article| articles.push(article))?;
-    ingested.articles = articles;
-    Ok(ingested)
-}
-
-/// Reads the inputs under `paths` as `ingest` does, handing each admitted article to
-/// `sink` in walk order instead of keeping it: the returned `Ingested` lists no
-/// articles. A run reads this way, so it never holds every article's text at once.
-pub fn ingest_each(
     paths: &[PathBuf],
     config: &InputConfig,
     window: &Window,
@@ -668,6 +654,22 @@ fn parse_jsonl_line(line: &str, relative: &str, line_no: usize) -> Result<Articl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a walk read, with the articles it handed over.
+    #[derive(Debug)]
+    struct Read {
+        articles: Vec<Article>,
+        inputs: Vec<InputRecord>,
+    }
+
+    fn ingest(paths: &[PathBuf], config: &InputConfig, window: &Window) -> anyhow::Result<Read> {
+        let mut articles = Vec::new();
+        let ingested = super::ingest(paths, config, window, &mut |a| articles.push(a))?;
+        Ok(Read {
+            articles,
+            inputs: ingested.inputs,
+        })
+    }
 
     fn config() -> InputConfig {
         crate::config::Config::builtin().input

