@@ -1,5 +1,6 @@
 //! Pairwise comparison of two claims: are they about the same fact, and do they agree?
 
+use smallvec::{smallvec, SmallVec};
 use strsim::jaro_winkler;
 
 use crate::claims::{shingle_hash, Claim, Comparison, ValueKind, Words};
@@ -125,28 +126,37 @@ pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
 /// Share of names on either side that the other side also names. Two names match when
 /// equal, when one's words are a subset of the other's ("erdogan" and "recep tayyip
 /// erdogan"), or when Jaro-Winkler similarity reaches `threshold` (spelling variants).
+/// Matching is symmetric, so each pair of names is tried at most once, and not at all
+/// once both are known to match something: this ran for every pair of claims blocking
+/// proposed (4.2 million at 10,000 articles), and most of them name nothing in common.
 pub fn entity_similarity<'a, 'b, A, B>(a: A, b: B, threshold: f64) -> f64
 where
     A: IntoIterator<Item = &'a str>,
-    A::IntoIter: Clone,
     B: IntoIterator<Item = &'b str>,
-    B::IntoIter: Clone,
 {
-    let (a, b) = (a.into_iter(), b.into_iter());
-    let (a_len, b_len) = (a.clone().count(), b.clone().count());
-    if a_len == 0 || b_len == 0 {
+    let a: SmallVec<[&str; 8]> = a.into_iter().collect();
+    let b: SmallVec<[&str; 8]> = b.into_iter().collect();
+    if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let matched = a
-        .clone()
-        .filter(|x| b.clone().any(|y| names_match(x, y, threshold)))
-        .count()
-        + b.clone()
-            .filter(|y| a.clone().any(|x| names_match(y, x, threshold)))
-            .count();
-    matched as f64 / (a_len + b_len) as f64
+    let mut b_matched: SmallVec<[bool; 8]> = smallvec![false; b.len()];
+    let mut a_matched = 0;
+    for x in &a {
+        let mut x_matched = false;
+        for (y, y_matched) in b.iter().zip(&mut b_matched) {
+            if !(x_matched && *y_matched) && names_match(x, y, threshold) {
+                x_matched = true;
+                *y_matched = true;
+            }
+        }
+        a_matched += usize::from(x_matched);
+    }
+    let matched = a_matched + b_matched.iter().filter(|&&m| m).count();
+    matched as f64 / (a.len() + b.len()) as f64
 }
 
+/// Whether two names are one: equal, one's words a subset of the other's, or spelled
+/// alike. Symmetric in `x` and `y`, which `entity_similarity` relies on.
 fn names_match(x: &str, y: &str, threshold: f64) -> bool {
     if x == y {
         return true;
@@ -165,29 +175,41 @@ fn names_match(x: &str, y: &str, threshold: f64) -> bool {
 /// compared with share few letters with its own, and Jaro-Winkler itself was a fifth of
 /// a 10,000-article run's CPU. Only ASCII names are counted; others are always tried.
 fn may_reach(x: &str, y: &str, threshold: f64) -> bool {
-    if !(x.is_ascii() && y.is_ascii()) {
+    // Counts go in 32 buckets by the low five bits, which keep letters apart; a byte
+    // sharing a letter's bucket only raises the bound. Longer names could overflow a
+    // bucket and are always tried.
+    const MAX_COUNTED: usize = u8::MAX as usize;
+    if !(x.is_ascii() && y.is_ascii()) || x.len() > MAX_COUNTED || y.len() > MAX_COUNTED {
         return true;
     }
-    let mut unpaired = [0u16; 128];
-    for byte in x.bytes() {
-        unpaired[usize::from(byte)] += 1;
-    }
-    let mut shared = 0usize;
-    for byte in y.bytes() {
-        let count = &mut unpaired[usize::from(byte)];
-        if *count > 0 {
-            *count -= 1;
-            shared += 1;
-        }
-    }
-    let jaro = if shared == 0 {
-        0.0
-    } else {
-        let shared = shared as f64;
-        (shared / x.len() as f64 + shared / y.len() as f64 + 1.0) / 3.0
+    let reaches = |shared: usize| {
+        let jaro = if shared == 0 {
+            0.0
+        } else {
+            let shared = shared as f64;
+            (shared / x.len() as f64 + shared / y.len() as f64 + 1.0) / 3.0
+        };
+        // The margin keeps rounding in this bound from ever hiding a match.
+        jaro + 0.4 * (1.0 - jaro) >= threshold - 1e-9
     };
-    // The margin keeps rounding in this bound from ever hiding a match.
-    jaro + 0.4 * (1.0 - jaro) >= threshold - 1e-9
+    // No more letters are shared than the shorter name has.
+    if !reaches(x.len().min(y.len())) {
+        return false;
+    }
+    let buckets = |name: &str| {
+        let mut counts = [0u8; 32];
+        for byte in name.bytes() {
+            counts[usize::from(byte & 31)] += 1;
+        }
+        counts
+    };
+    let (x_counts, y_counts) = (buckets(x), buckets(y));
+    let shared: usize = x_counts
+        .iter()
+        .zip(&y_counts)
+        .map(|(a, b)| usize::from(*a.min(b)))
+        .sum();
+    reaches(shared)
 }
 
 /// Mean of Dice and overlap coefficients over two sorted, deduplicated lists: Dice
@@ -341,6 +363,18 @@ mod tests {
     }
 
     #[test]
+    fn entity_similarity_counts_names_matched_on_either_side() {
+        let a = ["ankara", "erdogan", "lena ortiz"];
+        let b = ["lena ortis", "recep tayyip erdogan", "tayyip"];
+        assert_eq!(entity_similarity(a, b, 0.92), 4.0 / 6.0);
+        // A name already matched is still tried against the other side's names that
+        // are not, or the second of these would go unmatched.
+        let b = ["erdogan", "recep tayyip erdogan"];
+        assert_eq!(entity_similarity(["erdogan"], b, 0.92), 1.0);
+        assert_eq!(entity_similarity(["ankara"], b, 0.92), 0.0);
+    }
+
+    #[test]
     fn copied_text_between_copied_articles_is_a_copy() {
         let config = Config::builtin();
         let text =
@@ -371,6 +405,16 @@ mod tests {
             if jaro_winkler(&x, &y) >= threshold {
                 proptest::prop_assert!(may_reach(&x, &y, threshold), "{x:?} {y:?}");
             }
+        }
+
+        /// `entity_similarity` tries each pair of names once, in one order.
+        #[test]
+        fn names_match_either_way_round(
+            x in "[ab -]{1,12}",
+            y in "[ab -]{1,12}",
+            threshold in 0.5f64..1.0,
+        ) {
+            proptest::prop_assert_eq!(names_match(&x, &y, threshold), names_match(&y, &x, threshold));
         }
     }
 }
