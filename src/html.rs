@@ -340,8 +340,9 @@ impl<'a> CardInfo<'a> {
         let mut copied = vec![false; analysis.claims.len()];
         for edge in &analysis.agreement.evidence {
             if edge.relation == Relation::Copies {
-                copied[edge.a] = true;
-                copied[edge.b] = true;
+                let (a, b) = edge.claims();
+                copied[a] = true;
+                copied[b] = true;
             }
         }
         CardInfo { supports, copied }

@@ -999,7 +999,8 @@ fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
         .iter()
         .enumerate()
         .flat_map(|(index, edge)| {
-            let (a, b, index) = (rank[edge.a], rank[edge.b], index as u32);
+            let (a, b) = edge.claims();
+            let (a, b, index) = (rank[a], rank[b], index as u32);
             [(a, b, index), (b, a, index)]
         })
         .collect();

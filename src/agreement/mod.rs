@@ -42,13 +42,22 @@ pub struct Corpus<'a> {
     pub articles: &'a [StoryArticle<'a>],
 }
 
-/// A related pair of claims; `a < b`.
+/// A related pair of claims, as indices into the corpus's claims; `a < b`. A run holds
+/// several edges per claim (17 million at 100,000 articles), so the indices are 32
+/// bits: 24 bytes an edge where `usize` took 32.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
-    pub a: usize,
-    pub b: usize,
-    pub relation: Relation,
+    pub a: u32,
+    pub b: u32,
     pub similarity: f64,
+    pub relation: Relation,
+}
+
+impl Evidence {
+    /// The two claims, as indices.
+    pub fn claims(&self) -> (usize, usize) {
+        (self.a as usize, self.b as usize)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -82,12 +91,13 @@ pub fn analyze(
     let mut value_sets = DisjointSets::new(claim_count);
     let mut copy_sets = DisjointSets::new(claim_count);
     for edge in &evidence {
-        fact_sets.union(edge.a, edge.b);
+        let (a, b) = edge.claims();
+        fact_sets.union(a, b);
         if edge.relation != Relation::Contradicts {
-            value_sets.union(edge.a, edge.b);
+            value_sets.union(a, b);
         }
         if edge.relation == Relation::Copies {
-            copy_sets.union(edge.a, edge.b);
+            copy_sets.union(a, b);
         }
     }
 
@@ -97,6 +107,7 @@ pub fn analyze(
         (0..claim_count).map(|c| sets.find(c) as u32).collect()
     };
     let (fact_root, value_root) = (root(&mut fact_sets), root(&mut value_sets));
+    drop((fact_sets, value_sets));
     let facts = Facts::group(
         &fact_root,
         &value_root,
@@ -146,35 +157,40 @@ fn fact_id(corpus: &Corpus, claims: &[u32]) -> FactId {
 /// outlet.
 fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<usize>) {
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
-    // Indexed by copy-set root, which is a claim index.
-    let mut copy_outlet: Vec<Option<&str>> = vec![None; corpus.claims.len()];
-    let mut copy_size = vec![0usize; corpus.claims.len()];
-    let roots: Vec<usize> = (0..corpus.claims.len())
-        .map(|claim| copy_sets.find(claim))
+    // Per-claim vectors in 32 bits, and no vector of each claim's `Voice` (24 bytes):
+    // this ran at the agreement stage's peak memory.
+    let roots: Vec<u32> = (0..corpus.claims.len())
+        .map(|claim| copy_sets.find(claim) as u32)
         .collect();
+    // Indexed by copy-set root, which is a claim index: the outlet whose name sorts
+    // first among the set's, and how many claims the set holds.
+    const NO_OUTLET: u32 = u32::MAX;
+    let mut copy_outlet = vec![NO_OUTLET; corpus.claims.len()];
+    let mut copy_size = vec![0u32; corpus.claims.len()];
     for (claim, &root) in roots.iter().enumerate() {
-        let name = corpus.outlets[outlet_of(claim)].as_str();
-        let first = copy_outlet[root].get_or_insert(name);
-        if name < *first {
-            *first = name;
+        let outlet = outlet_of(claim) as u32;
+        let first = &mut copy_outlet[root as usize];
+        if *first == NO_OUTLET || corpus.outlets[outlet as usize] < corpus.outlets[*first as usize]
+        {
+            *first = outlet;
         }
-        copy_size[root] += 1;
+        copy_size[root as usize] += 1;
     }
-    let names: Vec<Voice> = roots
-        .par_iter()
-        .enumerate()
-        .map(|(claim, &root)| match &corpus.claims[claim].attribution {
+    let voice_of = |claim: usize| {
+        let root = roots[claim] as usize;
+        match &corpus.claims[claim].attribution {
             Some(origin) => Voice::Origin(origin),
-            None if copy_size[root] > 1 => {
-                Voice::Copy(copy_outlet[root].expect("root has an outlet"))
-            }
+            None if copy_size[root] > 1 => Voice::Copy(&corpus.outlets[copy_outlet[root] as usize]),
             None => Voice::Outlet(&corpus.outlets[outlet_of(claim)]),
-        })
-        .collect();
+        }
+    };
     // Sorting the distinct voices only: a large run has hundreds of thousands of
     // claims and a few thousand voices.
-    let (distinct, index) = sorted_ids(names.iter().copied());
-    let claim_voice = names.par_iter().map(|voice| index[voice]).collect();
+    let (distinct, index) = sorted_ids((0..corpus.claims.len()).map(voice_of));
+    let claim_voice = (0..corpus.claims.len())
+        .into_par_iter()
+        .map(|claim| index[&voice_of(claim)])
+        .collect();
     let voices = distinct.iter().map(Voice::name).collect();
     (voices, claim_voice)
 }
@@ -378,10 +394,10 @@ fn related_pairs(
                         let copied = copied_articles.binary_search(&pair).is_ok();
                         compare(&claims[a], &claims[b], copied, config).map(
                             |(relation, similarity)| Evidence {
-                                a,
-                                b,
-                                relation,
+                                a: a as u32,
+                                b: b as u32,
                                 similarity,
+                                relation,
                             },
                         )
                     })
@@ -393,24 +409,27 @@ fn related_pairs(
     evidence
 }
 
-/// Union-find with path halving. Twenty lines did not justify a graph crate.
+/// Union-find with path halving. Twenty lines did not justify a graph crate. Parents
+/// are 32-bit claim indices: a run holds three of these over every claim at once.
 struct DisjointSets {
-    parent: Vec<usize>,
+    parent: Vec<u32>,
 }
 
 impl DisjointSets {
     fn new(size: usize) -> Self {
+        let size = u32::try_from(size).expect("fewer than 2^32 claims");
         DisjointSets {
             parent: (0..size).collect(),
         }
     }
 
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
+    fn find(&mut self, x: usize) -> usize {
+        let mut x = x as u32;
+        while self.parent[x as usize] != x {
+            self.parent[x as usize] = self.parent[self.parent[x as usize] as usize];
+            x = self.parent[x as usize];
         }
-        x
+        x as usize
     }
 
     /// Joins two sets; the smaller root becomes the root, so roots do not depend on
@@ -419,7 +438,7 @@ impl DisjointSets {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
             let (low, high) = (ra.min(rb), ra.max(rb));
-            self.parent[high] = low;
+            self.parent[high] = low as u32;
         }
     }
 }
@@ -555,10 +574,10 @@ mod tests {
         assert_ne!(claim_article[same[0]], claim_article[same[1]]);
         // The same sentence in two stories is two facts, and no evidence links them.
         assert_ne!(agreement.claim_fact[same[0]], agreement.claim_fact[same[1]]);
-        assert!(agreement
-            .evidence
-            .iter()
-            .all(|e| !(same.contains(&e.a) && same.contains(&e.b))));
+        assert!(agreement.evidence.iter().all(|e| {
+            let (a, b) = e.claims();
+            !(same.contains(&a) && same.contains(&b))
+        }));
     }
 
     #[test]
@@ -586,7 +605,7 @@ mod tests {
             agreement
                 .evidence
                 .iter()
-                .any(|e| (e.a, e.b) == (a.min(b), a.max(b)))
+                .any(|e| e.claims() == (a.min(b), a.max(b)))
         };
         assert!(linked(calder[0], calder[1]) && linked(calder[2], calder[3]));
         assert!(!linked(calder[0], calder[2]) && !linked(calder[1], calder[3]));
