@@ -115,10 +115,13 @@ pub fn write_reports(
             let (fact, summary) = &fact_order[row];
             fact_row(analysis, *fact as usize, summary)
         }),
-        staged_rows("evidence.csv", bom, evidence_order.len(), |row| {
-            let (from, to, edge) = evidence_order[row];
-            evidence_row(analysis, from, to, edge)
-        }),
+        staged_records(
+            "evidence.csv",
+            bom,
+            &EVIDENCE_HEADER,
+            evidence_order.len(),
+            |row, similarity, out| push_evidence(analysis, evidence_order[row], similarity, out),
+        ),
         staged_csv("articles.csv", &rows.articles, bom),
         staged_csv("inputs.csv", &rows.inputs, bom),
     ];
@@ -239,7 +242,7 @@ fn serialized<Row: Serialize + Default, R: Serialize>(
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 
-/// `staged_rows` for the largest report, claims.csv: `row(i, scratch, out)` pushes
+/// `staged_rows` for the largest reports, claims.csv and evidence.csv: `row(i, scratch, out)` pushes
 /// row `i`'s fields onto `out` (with `push_record`), formatting them in `scratch`, a
 /// worker's reused buffers. Serialising a struct of owned strings per row through the
 /// csv writer was most of the report stage's CPU on large runs.
@@ -801,13 +804,7 @@ struct FactRow<'a> {
     statement: Cow<'a, str>,
 }
 
-#[derive(Serialize, Default)]
-struct EvidenceRow {
-    claim_id: SpelledId,
-    other_claim_id: SpelledId,
-    relation: &'static str,
-    similarity: String,
-}
+const EVIDENCE_HEADER: [&str; 4] = ["claim_id", "other_claim_id", "relation", "similarity"];
 
 #[derive(Serialize, Default)]
 struct ArticleRow {
@@ -1013,15 +1010,25 @@ fn evidence_order(analysis: &Analysis) -> Vec<(u32, u32, u32)> {
     order
 }
 
-fn evidence_row(analysis: &Analysis, from: u32, to: u32, edge: u32) -> EvidenceRow {
+/// Pushes the evidence.csv row of `edge` seen from claim `from` onto `out`.
+fn push_evidence(
+    analysis: &Analysis,
+    (from, to, edge): (u32, u32, u32),
+    similarity: &mut String,
+    out: &mut Vec<u8>,
+) {
     let claims = &analysis.claims;
     let edge = &analysis.agreement.evidence[edge as usize];
-    EvidenceRow {
-        claim_id: claims[from as usize].id.spelled(),
-        other_claim_id: claims[to as usize].id.spelled(),
-        relation: edge.relation.as_str(),
-        similarity: fixed(edge.similarity),
-    }
+    fixed_into(similarity, edge.similarity);
+    push_record(
+        out,
+        &[
+            &claims[from as usize].id.spelled(),
+            &claims[to as usize].id.spelled(),
+            edge.relation.as_str(),
+            similarity,
+        ],
+    );
 }
 
 fn article_rows(analysis: &Analysis) -> Vec<ArticleRow> {

@@ -403,3 +403,36 @@ fn facts_are_listed_most_widely_reported_first_then_by_id() {
         );
     }
 }
+
+#[test]
+fn evidence_lists_each_edge_both_ways_by_claim_ids() {
+    let evidence = &reports().evidence;
+    let row = |e: &HashMap<String, String>| {
+        let cell = |column: &str| e[column].clone();
+        [
+            cell("claim_id"),
+            cell("other_claim_id"),
+            cell("relation"),
+            cell("similarity"),
+        ]
+    };
+    let rows: Vec<[String; 4]> = evidence.iter().map(row).collect();
+    assert!(rows.len() > 10, "{}", rows.len());
+    let rows_set: BTreeSet<&[String; 4]> = rows.iter().collect();
+    for [from, to, relation, similarity] in &rows {
+        let reverse = [
+            to.clone(),
+            from.clone(),
+            relation.clone(),
+            similarity.clone(),
+        ];
+        assert!(rows_set.contains(&reverse), "no {reverse:?}");
+    }
+    // Claim ids are spelled at one width, so their text order is their order.
+    for pair in rows.windows(2) {
+        assert!(
+            (&pair[0][0], &pair[0][1]) < (&pair[1][0], &pair[1][1]),
+            "{pair:?}"
+        );
+    }
+}
