@@ -63,7 +63,9 @@ impl Evidence {
 #[derive(Debug, Clone)]
 pub struct Agreement {
     pub stories: Stories,
-    /// Sorted by (a, b).
+    /// Story by story, in the order each story's claims were compared: the same for
+    /// any thread count. Nothing depends on a finer order (facts and voices come from
+    /// union-finds whose roots do not, and evidence.csv sorts its rows by claim id).
     pub evidence: Vec<Evidence>,
     /// Article pairs (lower index first) that share long verbatim passages.
     pub copied_articles: Vec<(usize, usize)>,
@@ -320,7 +322,7 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
     keys
 }
 
-/// Related pairs of claims from different outlets within one story, sorted by (a, b).
+/// Related pairs of claims from different outlets within one story, story by story.
 ///
 /// Blocking is done one story at a time: a key (name, surname or term) proposes the
 /// claims of the story that hold it, unless more than `max_key_claims` of them do.
@@ -346,7 +348,7 @@ fn related_pairs(
     for article in 0..corpus.articles.len() {
         first_claim[article + 1] += first_claim[article];
     }
-    let mut evidence: Vec<Evidence> = stories
+    stories
         .stories
         .par_iter()
         .flat_map(|story| {
@@ -404,9 +406,7 @@ fn related_pairs(
                 })
                 .collect::<Vec<Evidence>>()
         })
-        .collect();
-    evidence.par_sort_unstable_by_key(|edge| (edge.a, edge.b));
-    evidence
+        .collect()
 }
 
 /// Union-find with path halving. Twenty lines did not justify a graph crate. Parents
