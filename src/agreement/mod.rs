@@ -264,7 +264,10 @@ impl Voice<'_> {
 /// sampled shingles.
 fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize, usize)> {
     let postings = postings(
-        corpus.article_shingles.iter().map(|s| s.iter().copied()),
+        corpus
+            .article_shingles
+            .par_iter()
+            .map(|s| s.iter().copied()),
         config.max_key_claims,
     );
     let outlet = corpus.article_outlet;
@@ -292,15 +295,20 @@ fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize
 ///
 /// Built by sorting (key, item) pairs on the pool: most keys (nine in ten of a corpus's
 /// article shingles) have one item, and a map of every key, filled one pair at a time
-/// with a list allocated per key only to be dropped, was half of finding copies.
-fn postings<K: std::hash::Hash + Ord + Copy + Send>(
-    item_keys: impl IntoIterator<Item = impl IntoIterator<Item = K>>,
+/// with a list allocated per key only to be dropped, was half of finding copies. The
+/// pairs are gathered on the pool too: on one thread, the 10.6M pairs of 100,000
+/// articles' story keys took 0.45 to 1.1 s, the other core idle.
+fn postings<K, Keys>(
+    item_keys: impl IndexedParallelIterator<Item = Keys>,
     max_items: usize,
-) -> FxHashMap<K, Vec<usize>> {
+) -> FxHashMap<K, Vec<usize>>
+where
+    K: std::hash::Hash + Ord + Copy + Send,
+    Keys: IntoIterator<Item = K>,
+{
     let mut pairs: Vec<(K, usize)> = item_keys
-        .into_iter()
         .enumerate()
-        .flat_map(|(item, keys)| keys.into_iter().map(move |key| (key, item)))
+        .flat_map_iter(|(item, keys)| keys.into_iter().map(move |key| (key, item)))
         .collect();
     pairs.par_sort_unstable();
     pairs
@@ -673,7 +681,7 @@ mod tests {
     #[test]
     fn blocking_keeps_keys_two_to_max_items_hold_and_counts_shared_keys() {
         let item_keys = [vec![1u64, 2, 3], vec![2, 3], vec![3, 4], vec![3]];
-        let postings = postings(item_keys.iter().map(|k| k.iter().copied()), 3);
+        let postings = postings(item_keys.par_iter().map(|k| k.iter().copied()), 3);
         // Key 1 and 4 have one item each, key 3 has four: none of them blocks.
         assert_eq!(postings.len(), 1);
         assert_eq!(postings[&2], [0, 1]);

@@ -179,7 +179,7 @@ fn similar_pairs(
     config: &StoriesConfig,
 ) -> Vec<Pair> {
     let postings = super::postings(
-        vectors.iter().map(|v| v.iter().map(|&(key, _)| key)),
+        vectors.par_iter().map(|v| v.iter().map(|&(key, _)| key)),
         config.max_key_articles,
     );
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
