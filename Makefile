@@ -85,7 +85,7 @@ fmt:
 
 # Per-stage criterion benchmarks, then whole runs over corpora from `credence gen` (10k
 # and 100k articles; bench-large adds 1M, about 4 GB of text, a step that stops at once where
-# the machine lacks the disk or memory that needs), each on all cores and on
+# the machine lacks the disk or memory it needs), each on all cores and on
 # one thread beside the unicode_words() baseline; rows are appended to
 # bench-out/runs.csv so nights can be compared. `make bench-run ARTICLES=N` runs one size.
 bench:
