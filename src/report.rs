@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::agreement::Relation;
 use crate::id::{ClaimId, SpelledId};
-use crate::{Analysis, FactSummary, OutletSummary};
+use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
 
 /// The CSV reports, written by every run.
 pub const REPORT_FILES: &[&str] = &[
@@ -110,7 +110,7 @@ pub fn write_reports(
             bom,
             &CLAIM_HEADER,
             claim_order.len(),
-            |row, cells, out| push_claim(analysis, claim_order[row], cells, out),
+            |row, cells, out| push_claim(analysis, supports, claim_order[row], cells, out),
         ),
         staged_rows("facts.csv", bom, fact_order.len(), |row| {
             let (fact, summary) = &fact_order[row];
@@ -871,11 +871,19 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
     order
 }
 
-/// Pushes claim `index`'s row of claims.csv onto `out`.
-fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &mut Vec<u8>) {
+/// Pushes claim `index`'s row of claims.csv onto `out`. `supports` is
+/// `analysis.supports()`.
+fn push_claim(
+    analysis: &Analysis,
+    supports: &[SupportCount],
+    index: usize,
+    cells: &mut ClaimCells,
+    out: &mut Vec<u8>,
+) {
     let agreement = &analysis.agreement;
     let claim = &analysis.claims[index];
     let support = analysis.support(index);
+    let independent_support = supports[index].independent_support;
     let fact = agreement.claim_fact[index];
     fixed_into(&mut cells.score, analysis.scores.claim[index]);
     fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
@@ -910,7 +918,7 @@ fn push_claim(analysis: &Analysis, index: usize, cells: &mut ClaimCells, out: &m
             &cells.score,
             &safe_cell(&cells.supporting),
             &safe_cell(&cells.contradicting),
-            cells.independent.format(support.independent_support),
+            cells.independent.format(independent_support),
             &safe_cell(&agreement.voices[agreement.claim_voice[index]]),
             &safe_cell(&cells.entities),
             &safe_cell(claim.hedge.as_deref().unwrap_or_default()),
