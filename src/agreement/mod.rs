@@ -16,6 +16,7 @@ mod stories;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::Claim;
@@ -24,6 +25,7 @@ use crate::id::FactId;
 pub use compare::{
     compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
 };
+use compare::{compare_with, matched_share, names_match};
 pub use facts::Facts;
 pub use stories::{day_number, Stories, Story, StoryArticle};
 
@@ -402,9 +404,10 @@ fn related_pairs(
                 }
             }
             holders.retain(|_, places| (2..=config.max_key_claims).contains(&places.len()));
+            let (names, claim_names) = numbered_names(&story_claims, claims);
             (0..story_claims.len())
                 .into_par_iter()
-                .flat_map_iter(|place| {
+                .map_init(FxHashMap::default, |known_pairs, place| {
                     let a = story_claims[place];
                     // Every later claim of the story sharing a key with a, once per key.
                     let mut partners: Vec<usize> = Vec::new();
@@ -416,30 +419,77 @@ fn related_pairs(
                         partners.extend(
                             places[later..]
                                 .iter()
-                                .map(|&p| story_claims[p as usize])
-                                .filter(|&b| outlet_of(a) != outlet_of(b)),
+                                .map(|&p| p as usize)
+                                .filter(|&p| outlet_of(a) != outlet_of(story_claims[p])),
                         );
                     }
-                    let candidates: Vec<usize> =
-                        shared_at_least(&mut partners, config.min_shared_keys).collect();
-                    candidates.into_iter().filter_map(move |b| {
-                        let (article_a, article_b) =
-                            (corpus.claim_article[a], corpus.claim_article[b]);
-                        let pair = (article_a.min(article_b), article_a.max(article_b));
-                        let copied = copied_articles.binary_search(&pair).is_ok();
-                        compare(&claims[a], &claims[b], copied, config).map(
-                            |(relation, similarity)| Evidence {
-                                a: a as u32,
-                                b: b as u32,
-                                similarity,
-                                relation,
-                            },
-                        )
-                    })
+                    // A story's claims name a few people and places over and over: each
+                    // pair of names is matched once (per thread), not once for every
+                    // pair of claims naming them.
+                    let mut same_name = |x: u32, y: u32| {
+                        x == y
+                            || *known_pairs.entry((x.min(y), x.max(y))).or_insert_with(|| {
+                                names_match(
+                                    names[x as usize],
+                                    names[y as usize],
+                                    config.fuzzy_name_threshold,
+                                )
+                            })
+                    };
+                    shared_at_least(&mut partners, config.min_shared_keys)
+                        .filter_map(|place_b| {
+                            let b = story_claims[place_b];
+                            let (article_a, article_b) =
+                                (corpus.claim_article[a], corpus.claim_article[b]);
+                            let pair = (article_a.min(article_b), article_a.max(article_b));
+                            let copied = copied_articles.binary_search(&pair).is_ok();
+                            let entities = || {
+                                matched_share(
+                                    &claim_names[place],
+                                    &claim_names[place_b],
+                                    &mut same_name,
+                                )
+                            };
+                            compare_with(&claims[a], &claims[b], copied, config, entities).map(
+                                |(relation, similarity)| Evidence {
+                                    a: a as u32,
+                                    b: b as u32,
+                                    similarity,
+                                    relation,
+                                },
+                            )
+                        })
+                        .collect::<Vec<Evidence>>()
                 })
+                .flatten_iter()
                 .collect::<Vec<Evidence>>()
         })
         .collect()
+}
+
+/// Every distinct name `claims` give, and each claim's names as places in that list.
+fn numbered_names<'c>(
+    story_claims: &[usize],
+    claims: &'c [Claim],
+) -> (Vec<&'c str>, Vec<SmallVec<[u32; 8]>>) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+    let claim_names = story_claims
+        .iter()
+        .map(|&claim| {
+            claims[claim]
+                .entities
+                .iter()
+                .map(|name| {
+                    *numbers.entry(name).or_insert_with(|| {
+                        names.push(name);
+                        names.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (names, claim_names)
 }
 
 /// Union-find with path halving. Twenty lines did not justify a graph crate. Parents
