@@ -467,7 +467,8 @@ fn related_pairs(
         .collect()
 }
 
-/// Every distinct name `claims` give, and each claim's names as places in that list.
+/// The distinct names the claims in `story_claims` give, in order of first mention,
+/// and each of those claims' names as places in that list.
 fn numbered_names<'c>(
     story_claims: &[usize],
     claims: &'c [Claim],
