@@ -469,6 +469,9 @@ fn related_pairs(
 
 /// The distinct names the claims in `story_claims` give, in order of first mention,
 /// and each of those claims' names as places in that list.
+/// `facts::intern::Interner` numbers strings the same way, but copies each into its
+/// own buffer: with it, agreement at 10,000 articles on one thread took 3.47-3.63 s
+/// against 3.37-3.43 s borrowing the claims' names here (three runs each).
 fn numbered_names<'c>(
     story_claims: &[usize],
     claims: &'c [Claim],
