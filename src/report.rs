@@ -113,8 +113,8 @@ pub fn write_reports(
             |row, cells, out| push_claim(analysis, supports, claim_order[row], cells, out),
         ),
         staged_rows("facts.csv", bom, fact_order.len(), |row| {
-            let (fact, summary) = &fact_order[row];
-            fact_row(analysis, *fact as usize, summary)
+            let fact = fact_order[row].0 as usize;
+            fact_row(analysis, fact, &analysis.fact_summary(fact))
         }),
         evidence_rows.staged(analysis, bom),
         staged_csv("articles.csv", &rows.articles, bom),
@@ -958,19 +958,20 @@ fn outlet_rows(analysis: &Analysis, summaries: &[OutletSummary]) -> Vec<OutletRo
         .collect()
 }
 
-/// Facts in report order, each with its summary: most widely reported first, the way
-/// a reader scans them, ids breaking ties. Rows are formatted from these only as
-/// facts.csv is written, like claims.csv: an owned row per fact (about 130 bytes,
-/// against 40 here) was held through the whole report stage, and a run has about as
-/// many facts as claims.
-fn fact_order(analysis: &Analysis) -> Vec<(u32, FactSummary)> {
-    let mut order: Vec<(u32, FactSummary)> = (0..analysis.agreement.facts.len())
+/// Facts in report order, each with its count of outlets: most widely reported first,
+/// the way a reader scans them, ids breaking ties. Rows are formatted only as facts.csv
+/// is written, like claims.csv, and each fact's summary is made again for its row: a
+/// run has about as many facts as claims, and every summary held through the report
+/// stage was about 180 MB of a 100,000-article run's peak (resident memory before and
+/// after building them).
+fn fact_order(analysis: &Analysis) -> Vec<(u32, u32)> {
+    let mut order: Vec<(u32, u32)> = (0..analysis.agreement.facts.len())
         .into_par_iter()
-        .map(|index| (index as u32, analysis.fact_summary(index)))
+        .map(|index| (index as u32, analysis.fact_summary(index).outlets as u32))
         .collect();
     // Facts come sorted by id, so a stable sort on the outlet count alone keeps ties in
     // id order without comparing a string.
-    order.par_sort_by_key(|(_, summary)| std::cmp::Reverse(summary.outlets));
+    order.par_sort_by_key(|&(_, outlets)| std::cmp::Reverse(outlets));
     order
 }
 
@@ -994,38 +995,87 @@ fn fact_row<'a>(analysis: &'a Analysis, index: usize, summary: &FactSummary) -> 
 
 /// The rows of evidence.csv: each evidence edge in both directions, so filtering on
 /// claim_id alone shows all of a claim's evidence, sorted by the two claims' ids.
+/// Held as each claim's list of edges rather than as rows: a row of (claim, other
+/// claim, edge) for both directions of every edge was 408 MB of a 100,000-article
+/// run's report stage, an edge number per row is a third of that.
 struct EvidenceRows {
     /// Every claim's id, sorted.
     ids: Vec<ClaimId>,
-    /// (claim, other claim, edge), the claims as places in `ids`, so a row's first id
-    /// is read in order and its other id from one dense vector.
-    rows: Vec<(u32, u32, u32)>,
+    /// The claim whose id is `ids[place]`.
+    claims: Vec<u32>,
+    /// The rows of the claim at `ids[place]` are `edges[first_row[place]..first_row[place + 1]]`.
+    first_row: Vec<u32>,
+    /// Each row's edge, a claim's rows in the order of their other claims' ids.
+    edges: Vec<u32>,
 }
 
 impl EvidenceRows {
     fn new(analysis: &Analysis) -> EvidenceRows {
         let claims = &analysis.claims;
-        let mut by_id: Vec<usize> = (0..claims.len()).collect();
-        by_id.par_sort_unstable_by_key(|&claim| (claims[claim].id, claim));
-        let mut rank = vec![0u32; claims.len()];
+        let evidence = &analysis.agreement.evidence;
+        let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
+        by_id.par_sort_unstable_by_key(|&claim| (claims[claim as usize].id, claim));
+        let mut place = vec![0u32; claims.len()];
         for (position, &claim) in by_id.iter().enumerate() {
-            rank[claim] = position as u32;
+            place[claim as usize] = position as u32;
         }
-        let ids = by_id.iter().map(|&claim| claims[claim].id).collect();
-        drop(by_id);
-        let mut rows: Vec<(u32, u32, u32)> = analysis
-            .agreement
-            .evidence
-            .iter()
-            .enumerate()
-            .flat_map(|(index, edge)| {
-                let (a, b) = edge.claims();
-                let (a, b, index) = (rank[a], rank[b], index as u32);
-                [(a, b, index), (b, a, index)]
-            })
+        let ids = by_id
+            .par_iter()
+            .map(|&claim| claims[claim as usize].id)
             .collect();
-        rows.par_sort_unstable();
-        EvidenceRows { ids, rows }
+        // A counting sort of the rows by their first claim: each claim's count of
+        // edges, summed into where its rows start, then every edge placed twice.
+        let mut first_row = vec![0u32; claims.len() + 1];
+        for edge in evidence {
+            let (a, b) = edge.claims();
+            first_row[place[a] as usize + 1] += 1;
+            first_row[place[b] as usize + 1] += 1;
+        }
+        for position in 1..first_row.len() {
+            first_row[position] += first_row[position - 1];
+        }
+        let rows = u32::try_from(2 * evidence.len()).expect("fewer than 2^32 evidence rows");
+        let mut edges = vec![0u32; rows as usize];
+        let mut next = first_row.clone();
+        for (index, edge) in evidence.iter().enumerate() {
+            let (a, b) = edge.claims();
+            for claim in [a, b] {
+                let slot = &mut next[place[claim] as usize];
+                edges[*slot as usize] = index as u32;
+                *slot += 1;
+            }
+        }
+        drop(next);
+        // Each claim's rows sorted by the other claim's place, in parallel over runs
+        // of claims; the edge number breaks ties as the sort of whole rows did.
+        let mut runs: Vec<(u32, &mut [u32])> = Vec::new();
+        let mut rest = edges.as_mut_slice();
+        for run_start in (0..claims.len()).step_by(4096) {
+            let run_end = (run_start + 4096).min(claims.len());
+            let length = (first_row[run_end] - first_row[run_start]) as usize;
+            let (run, tail) = std::mem::take(&mut rest).split_at_mut(length);
+            runs.push((run_start as u32, run));
+            rest = tail;
+        }
+        runs.into_par_iter().for_each(|(run_start, run)| {
+            let base = first_row[run_start as usize];
+            let mut position = run_start as usize;
+            while first_row[position] < base + run.len() as u32 {
+                let own = by_id[position] as usize;
+                let rows = first_row[position] - base..first_row[position + 1] - base;
+                run[rows.start as usize..rows.end as usize].sort_unstable_by_key(|&edge| {
+                    let (a, b) = evidence[edge as usize].claims();
+                    (place[if a == own { b } else { a }], edge)
+                });
+                position += 1;
+            }
+        });
+        EvidenceRows {
+            ids,
+            claims: by_id,
+            first_row,
+            edges,
+        }
     }
 
     /// evidence.csv, a block of rows at a time. A block first reads each row's other
@@ -1035,13 +1085,24 @@ impl EvidenceRows {
     /// 100,000-article run's CPU samples; gathered first, the misses overlap.
     fn staged<'a>(&'a self, analysis: &'a Analysis, bom: bool) -> StagedFile<'a> {
         let evidence = &analysis.agreement.evidence;
-        staged_blocks("evidence.csv", bom, self.rows.len(), move |block| {
-            let rows = &self.rows[block.clone()];
-            let gathered: Vec<(ClaimId, f64, Relation)> = rows
-                .iter()
-                .map(|&(_, other, edge)| {
-                    let edge = &evidence[edge as usize];
-                    (self.ids[other as usize], edge.similarity, edge.relation)
+        let claims = &analysis.claims;
+        staged_blocks("evidence.csv", bom, self.edges.len(), move |block| {
+            // The place of the claim owning each row of the block.
+            let mut owner = self
+                .first_row
+                .partition_point(|&row| row as usize <= block.start)
+                - 1;
+            let gathered: Vec<(usize, ClaimId, f64, Relation)> = block
+                .clone()
+                .map(|row| {
+                    while self.first_row[owner + 1] as usize <= row {
+                        owner += 1;
+                    }
+                    let edge = &evidence[self.edges[row] as usize];
+                    let (a, b) = edge.claims();
+                    let own = self.claims[owner] as usize;
+                    let other = if a == own { b } else { a };
+                    (owner, claims[other].id, edge.similarity, edge.relation)
                 })
                 .collect();
             let mut out = Vec::new();
@@ -1049,12 +1110,12 @@ impl EvidenceRows {
                 push_record(&mut out, &EVIDENCE_HEADER);
             }
             let mut similarity = String::new();
-            for (&(claim, _, _), &(other, score, relation)) in rows.iter().zip(&gathered) {
+            for &(owner, other, score, relation) in &gathered {
                 fixed_into(&mut similarity, score);
                 push_record(
                     &mut out,
                     &[
-                        &self.ids[claim as usize].spelled(),
+                        &self.ids[owner].spelled(),
                         &other.spelled(),
                         relation.as_str(),
                         &similarity,
