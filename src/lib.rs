@@ -570,9 +570,9 @@ struct BatchExtractor<'a> {
 }
 
 impl BatchExtractor<'_> {
-    fn extract(&self, batch: &[Article]) -> Vec<ArticleClaims> {
+    fn extract(&self, batch: &[Article]) -> BatchClaims {
         self.bar.inc_length(batch.len() as u64);
-        batch
+        let yielded: Vec<ArticleClaims> = batch
             .par_iter()
             .map(|article| {
                 let extract = || {
@@ -590,12 +590,41 @@ impl BatchExtractor<'_> {
                 self.bar.inc(1);
                 extracted
             })
-            .collect()
+            .collect();
+        BatchClaims::new(yielded)
+    }
+}
+
+/// A batch's claims in one vector, article after article, and what else each article
+/// yielded (its `claims` left empty) with its count of claims. Each article's own
+/// vector of claims, held to the end of extraction, left the run holding them and
+/// the flattened copy at once: freed between longer-lived allocations, their memory
+/// did not go back to the system. A 100,000-article run was resident in 2.61 GB as
+/// extraction ended and 3.29 GB once the claims were flattened; with a vector per
+/// batch, in 2.42 and 2.89 GB (one run each).
+struct BatchClaims {
+    claims: Vec<Claim>,
+    articles: Vec<(ArticleClaims, usize)>,
+}
+
+impl BatchClaims {
+    fn new(yielded: Vec<ArticleClaims>) -> BatchClaims {
+        let total = yielded.iter().map(|result| result.claims.len()).sum();
+        let mut claims = Vec::with_capacity(total);
+        let articles = yielded
+            .into_iter()
+            .map(|mut result| {
+                let count = result.claims.len();
+                claims.extend(std::mem::take(&mut result.claims));
+                (result, count)
+            })
+            .collect();
+        BatchClaims { claims, articles }
     }
 }
 
 /// A batch's articles and what they yielded, sent back by the job extracting it.
-type Extracted = (Vec<Article>, Vec<ArticleClaims>);
+type Extracted = (Vec<Article>, BatchClaims);
 
 /// The articles fed so far: the batch being filled, the one being extracted, and
 /// every earlier one (its texts released) with what it yielded, in feed order.
@@ -604,7 +633,7 @@ struct Batches {
     pending: Vec<Article>,
     in_flight: Option<mpsc::Receiver<Extracted>>,
     articles: Vec<Article>,
-    extracted: Vec<ArticleClaims>,
+    extracted: Vec<BatchClaims>,
     /// Time the feed spent waiting for the batch in flight.
     waited: Duration,
 }
@@ -658,8 +687,8 @@ impl Batches {
         self.take(batch, extracted);
     }
 
-    fn take(&mut self, batch: Vec<Article>, extracted: Vec<ArticleClaims>) {
-        self.extracted.extend(extracted);
+    fn take(&mut self, batch: Vec<Article>, extracted: BatchClaims) {
+        self.extracted.push(extracted);
         self.articles
             .extend(batch.into_iter().map(|article| Article {
                 text: String::new(),
@@ -672,7 +701,7 @@ impl Batches {
 fn finish_extraction(
     config: &Config,
     articles: Vec<Article>,
-    mut extracted: Vec<ArticleClaims>,
+    mut extracted: Vec<BatchClaims>,
 ) -> Extraction {
     let outlets: Vec<String> = articles
         .iter()
@@ -699,12 +728,18 @@ fn finish_extraction(
     // Sized once: growing by doubling copied the largest vector of the run several
     // times over, and the copies' freed blocks still counted in the peak (a cold
     // 10k-article run peaked at 784 MB growing, 696 MB sized).
-    let total: usize = extracted.iter().map(|e| e.claims.len()).sum();
+    let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
     let mut claims = Vec::with_capacity(total);
     let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
-    for (index, (article, result)) in articles.into_iter().zip(extracted).enumerate() {
+    let yielded = extracted.into_iter().flat_map(|batch| {
+        // Moved out a batch at a time, so each batch's vector is freed as the next is
+        // read rather than all of them at the end.
+        claims.extend(batch.claims);
+        batch.articles
+    });
+    for (index, (article, (result, count))) in articles.into_iter().zip(yielded).enumerate() {
         infos.push(ArticleInfo {
             key: article.key,
             outlet: article_outlet[index],
@@ -712,13 +747,12 @@ fn finish_extraction(
             url: article.url,
             published: article.published,
             input: article.input,
-            claims: result.claims.len(),
+            claims: count,
             dropped_furniture: result.dropped_furniture,
             dropped_uncheckable: result.dropped_uncheckable,
             overlong_clauses: result.overlong_clauses,
         });
-        claim_article.extend(std::iter::repeat_n(index, result.claims.len()));
-        claims.extend(result.claims);
+        claim_article.extend(std::iter::repeat_n(index, count));
         article_shingles.push(result.shingles);
         article_story_keys.push(result.story_keys);
     }
@@ -858,29 +892,40 @@ fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], c
 /// Drops claims from lines an outlet repeats in at least `min_articles` of its
 /// articles: donation boxes, bylines and boilerplate that no lexicon lists. Runs after
 /// per-article extraction so that stays a pure function of one article.
-fn drop_repeated_lines(
-    extracted: &mut [ArticleClaims],
-    article_outlet: &[usize],
-    min_articles: usize,
-) {
+fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], min_articles: usize) {
     let mut articles_with_line: FxHashMap<(usize, u64), usize> = FxHashMap::default();
-    for (article, result) in extracted.iter().enumerate() {
+    let yielded = batches.iter().flat_map(|batch| &batch.articles);
+    for ((result, _), &outlet) in yielded.zip(article_outlet) {
         for &line in &result.line_hashes {
-            *articles_with_line
-                .entry((article_outlet[article], line))
-                .or_default() += 1;
+            *articles_with_line.entry((outlet, line)).or_default() += 1;
         }
     }
-    extracted
-        .par_iter_mut()
-        .zip(article_outlet)
-        .for_each(|(result, &outlet)| {
-            let before = result.claims.len();
-            result
-                .claims
-                .retain(|claim| articles_with_line[&(outlet, claim.line_hash)] < min_articles);
-            result.dropped_furniture += before - result.claims.len();
-        });
+    let mut first_article = 0;
+    let batches: Vec<(&mut BatchClaims, &[usize])> = batches
+        .iter_mut()
+        .map(|batch| {
+            let outlets = &article_outlet[first_article..first_article + batch.articles.len()];
+            first_article += batch.articles.len();
+            (batch, outlets)
+        })
+        .collect();
+    batches.into_par_iter().for_each(|(batch, outlets)| {
+        let mut keep = Vec::with_capacity(batch.claims.len());
+        let mut claims = batch.claims.iter();
+        for ((result, count), &outlet) in batch.articles.iter_mut().zip(outlets) {
+            let before = *count;
+            for claim in claims.by_ref().take(before) {
+                let kept = articles_with_line[&(outlet, claim.line_hash)] < min_articles;
+                keep.push(kept);
+                *count -= usize::from(!kept);
+            }
+            result.dropped_furniture += before - *count;
+        }
+        let mut keep = keep.into_iter();
+        batch
+            .claims
+            .retain(|_| keep.next().expect("a flag for every claim"));
+    });
 }
 
 #[cfg(test)]
@@ -972,7 +1017,12 @@ mod tests {
                 title: None,
                 url: None,
                 published: None,
-                text: text.to_string(),
+                // A line every article of one outlet repeats: furniture, whose claims
+                // go only once every batch has been read.
+                text: match i % 2 {
+                    0 => format!("{text}\nTrident Media bought the Ledger for $9 million in 2019."),
+                    _ => text.to_string(),
+                },
                 input: i,
             })
             .collect();
@@ -986,6 +1036,8 @@ mod tests {
         };
         let whole = extract(1024);
         assert!(whole.contains("$52 million") && whole.contains("a/4.txt"));
+        assert!(!whole.contains("Trident"), "{whole}");
+        assert_eq!(whole.matches("dropped_furniture: 1,").count(), 3, "{whole}");
         assert_eq!(extract(2), whole);
         assert_eq!(extract(1), whole);
         // Inside a pool the feed helps extract the batch in flight rather than block;
