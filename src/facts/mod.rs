@@ -598,7 +598,7 @@ pub fn score_facts<'a>(input: &'a FactInput, config: &Config) -> ScoredFacts<'a>
                 strength,
             }));
     }
-    let solution = score::solve(&problem, &config.score, config.facts.copying());
+    let solution = score::solve(problem, &config.score, config.facts.copying());
     let mut source_statements = vec![0; sources.len()];
     for &(source, _) in &prepared.statements {
         source_statements[source as usize] += 1;

@@ -59,7 +59,7 @@ pub fn score_claims(
     };
     // Copies are found in the text (shared wording, cited origins) and already merged
     // into voices; value coincidences across a handful of facts would only add noise.
-    let solution = solve(&problem, config, Copying::OFF);
+    let solution = solve(problem, config, Copying::OFF);
     let claim = (0..claims.len())
         .map(|c| solution.values(agreement.claim_fact[c])[agreement.claim_value[c]])
         .collect();
