@@ -123,8 +123,8 @@ const TRUST_CLAMP: f64 = 1e-3;
 /// A copy of them, beside the caller's, was 176 MB of a 100,000-article run (4.4
 /// million claims, 40 bytes each) when scoring was the run's peak.
 pub fn solve(problem: Problem, config: &ScoreConfig, copying: Copying) -> Solution {
-    let sources = problem.sources;
     let prepared = Prepared::new(problem, copying);
+    let sources = prepared.sources;
     let mut trust = vec![config.prior_trust; sources];
     // ln is the costliest step of a vote; a source's strength is the same on every
     // item it speaks to, and only the sources with evidence ever move from the prior,
