@@ -45,7 +45,7 @@ use rustc_hash::FxHashMap;
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
 use claims::StoryKeys;
-use claims::{ArticleClaims, Claim, ClaimExtractor};
+use claims::{ArticleClaims, Claim, ClaimExtractor, Wordings};
 use config::Config;
 use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
@@ -462,6 +462,8 @@ pub struct Extraction {
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
     pub claims: Vec<Claim>,
+    /// Each claim's wording, which only agreement reads.
+    pub wordings: Wordings,
     pub claim_article: Vec<usize>,
 }
 
@@ -482,6 +484,7 @@ impl Extraction {
     pub fn corpus<'a>(&'a self, story_articles: &'a [StoryArticle<'a>]) -> Corpus<'a> {
         Corpus {
             claims: &self.claims,
+            wordings: &self.wordings,
             claim_article: &self.claim_article,
             article_outlet: &self.article_outlet,
             article_shingles: &self.article_shingles,
@@ -615,6 +618,9 @@ impl BatchExtractor<'_> {
 /// 63.4-63.8 s instead of 55.2-55.4 s.
 struct BatchClaims {
     claims: Vec<Claim>,
+    wordings: Wordings,
+    /// Hash of the line each claim came from.
+    claim_lines: Vec<u64>,
     articles: Vec<(ArticleClaims, usize)>,
 }
 
@@ -622,15 +628,24 @@ impl BatchClaims {
     fn new(yielded: Vec<ArticleClaims>) -> BatchClaims {
         let total = yielded.iter().map(|result| result.claims.len()).sum();
         let mut claims = Vec::with_capacity(total);
+        let mut wordings = Wordings::with_room_for(yielded.iter().map(|r| &r.wordings));
+        let mut claim_lines = Vec::with_capacity(total);
         let articles = yielded
             .into_iter()
             .map(|mut result| {
                 let count = result.claims.len();
                 claims.extend(std::mem::take(&mut result.claims));
+                wordings.append(&std::mem::take(&mut result.wordings));
+                claim_lines.extend(std::mem::take(&mut result.claim_lines));
                 (result, count)
             })
             .collect();
-        BatchClaims { claims, articles }
+        BatchClaims {
+            claims,
+            wordings,
+            claim_lines,
+            articles,
+        }
     }
 }
 
@@ -741,6 +756,7 @@ fn finish_extraction(
     // 10k-article run peaked at 784 MB growing, 696 MB sized).
     let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
     let mut claims = Vec::with_capacity(total);
+    let mut wordings = Wordings::with_room_for(extracted.iter().map(|b| &b.wordings));
     let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
@@ -748,6 +764,7 @@ fn finish_extraction(
         // Moved out a batch at a time, so each batch's vector is freed as soon as it
         // is copied.
         claims.extend(batch.claims);
+        wordings.append(&batch.wordings);
         batch.articles
     });
     for (index, (article, (result, count))) in articles.into_iter().zip(yielded).enumerate() {
@@ -774,6 +791,7 @@ fn finish_extraction(
         article_shingles,
         article_story_keys,
         claims,
+        wordings,
         claim_article,
     }
 }
@@ -831,12 +849,13 @@ pub fn analyze(
         article_shingles,
         article_story_keys,
         claims,
+        wordings,
         claim_article,
     } = extraction;
     // Only agreement reads these. Left to the partial move they would live until this
     // function returns, through score, the run's peak (100k articles: 3.72-3.78 GB
     // peak before, 3.67-3.68 GB after, two runs each).
-    drop((article_shingles, article_story_keys));
+    drop((article_shingles, article_story_keys, wordings));
     let claim_outlet: Vec<usize> = claim_article.iter().map(|&a| article_outlet[a]).collect();
     let scores = score::score_claims(
         &claims,
@@ -935,7 +954,7 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
                 let (batch, place, first_claim) = places[article];
                 let claims = first_claim..first_claim + read[batch].articles[place].1;
                 for claim in claims {
-                    let line = read[batch].claims[claim].line_hash;
+                    let line = read[batch].claim_lines[claim];
                     if articles_with_line[&line] >= min_articles {
                         dropped.push((batch, claim, place));
                     }
@@ -954,10 +973,15 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             *count -= 1;
             result.dropped_furniture += 1;
         }
+        batch.wordings.retain(|claim| keep[claim]);
         let mut keep = keep.into_iter();
         batch
             .claims
             .retain(|_| keep.next().expect("a flag for every claim"));
+    }
+    // Only the counting above reads them.
+    for batch in batches {
+        batch.claim_lines = Vec::new();
     }
 }
 

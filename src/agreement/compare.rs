@@ -3,7 +3,7 @@
 use smallvec::{smallvec, SmallVec};
 use strsim::jaro_winkler;
 
-use crate::claims::{shingle_hash, Claim, Comparison, ValueKind, Words};
+use crate::claims::{shingle_hash, Claim, Comparison, ValueKind, Wording};
 use crate::config::AgreementConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,18 +31,25 @@ const CLAIM_SHINGLE_WORDS: usize = 3;
 /// are not copies overall (a lifted paragraph); shorter ones may be a shared quote.
 const VERBATIM_MIN_WORDS: usize = 12;
 
+/// A claim with its wording: what two claims are compared by.
+#[derive(Debug, Clone, Copy)]
+pub struct Worded<'a> {
+    pub claim: &'a Claim,
+    pub wording: Wording<'a>,
+}
+
 /// Frame similarity in [0, 1] and the relation, or `None` for unrelated claims.
 /// `articles_copied` says whether the two claims' articles share long passages.
 pub fn compare(
-    a: &Claim,
-    b: &Claim,
+    a: Worded,
+    b: Worded,
     articles_copied: bool,
     config: &AgreementConfig,
 ) -> Option<(Relation, f64)> {
     compare_with(a, b, articles_copied, config, || {
         entity_similarity(
-            a.entities.iter(),
-            b.entities.iter(),
+            a.claim.entities.iter(),
+            b.claim.entities.iter(),
             config.fuzzy_name_threshold,
         )
     })
@@ -51,16 +58,16 @@ pub fn compare(
 /// `compare`, with the claims' `entity_similarity` from `entities`, asked only once
 /// the claims are known not to be copies: agreement matches names it has numbered.
 pub fn compare_with(
-    a: &Claim,
-    b: &Claim,
+    a: Worded,
+    b: Worded,
     articles_copied: bool,
     config: &AgreementConfig,
     entities: impl FnOnce() -> f64,
 ) -> Option<(Relation, f64)> {
-    let verbatim = a.word_hashes.len() >= VERBATIM_MIN_WORDS && a.word_hashes == b.word_hashes;
+    let (words_a, words_b) = (a.wording.words, b.wording.words);
+    let verbatim = words_a.len() >= VERBATIM_MIN_WORDS && words_a == words_b;
     if verbatim
-        || (articles_copied
-            && shingle_jaccard(&a.word_hashes, &b.word_hashes) >= config.copy_claim_similarity)
+        || (articles_copied && shingle_jaccard(words_a, words_b) >= config.copy_claim_similarity)
     {
         return Some((Relation::Copies, 1.0));
     }
@@ -68,9 +75,10 @@ pub fn compare_with(
     if entities == 0.0 {
         return None;
     }
-    let terms = term_similarity(&a.terms, &b.terms);
+    let terms = term_similarity(a.wording.terms, b.wording.terms);
     let weights = config.entity_weight + config.term_weight;
     let mut similarity = (config.entity_weight * entities + config.term_weight * terms) / weights;
+    let (a, b) = (a.claim, b.claim);
     let values = compare_values(a, b, config.number_tolerance);
     // Shared names alone do not make two claims one fact: "the bridge will cost $120
     // million" and "the bridge was closed" name the same bridge and say different
@@ -243,8 +251,8 @@ pub fn set_similarity(a: &[String], b: &[String]) -> f64 {
 }
 
 /// `set_similarity` of two claims' key terms.
-fn term_similarity(a: &Words, b: &Words) -> f64 {
-    dice_and_overlap(sorted_intersection(a.iter(), b.iter()), a.len(), b.len())
+fn term_similarity(a: &[u64], b: &[u64]) -> f64 {
+    dice_and_overlap(sorted_intersection(a, b), a.len(), b.len())
 }
 
 /// The mean of the Dice and overlap coefficients of two sets of these sizes sharing
@@ -302,22 +310,32 @@ fn shingle_jaccard(a: &[u32], b: &[u32]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::ClaimExtractor;
+    use crate::claims::{ArticleClaims, ClaimExtractor};
     use crate::config::Config;
 
-    fn claim(text: &str) -> Claim {
+    /// What `text` yields; tests compare its first claim.
+    fn claim(text: &str) -> ArticleClaims {
         let config = Config::builtin();
         let extracted = ClaimExtractor::new(&config).extract("t", "test-outlet", text);
+        assert!(!extracted.claims.is_empty(), "no claim in {text:?}");
         extracted
-            .claims
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no claim in {text:?}"))
+    }
+
+    fn worded(extracted: &ArticleClaims) -> Worded<'_> {
+        Worded {
+            claim: &extracted.claims[0],
+            wording: extracted.wordings.get(0),
+        }
+    }
+
+    fn relation_of(a: &str, b: &str, articles_copied: bool) -> Option<Relation> {
+        let config = Config::builtin();
+        let (a, b) = (claim(a), claim(b));
+        compare(worded(&a), worded(&b), articles_copied, &config.agreement).map(|(r, _)| r)
     }
 
     fn relation(a: &str, b: &str) -> Option<Relation> {
-        let config = Config::builtin();
-        compare(&claim(a), &claim(b), false, &config.agreement).map(|(r, _)| r)
+        relation_of(a, b, false)
     }
 
     #[test]
@@ -400,13 +418,9 @@ mod tests {
 
     #[test]
     fn copied_text_between_copied_articles_is_a_copy() {
-        let config = Config::builtin();
         let text =
             "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base.";
-        assert_eq!(
-            compare(&claim(text), &claim(text), true, &config.agreement).map(|(r, _)| r),
-            Some(Relation::Copies)
-        );
+        assert_eq!(relation_of(text, text, true), Some(Relation::Copies));
     }
 
     proptest::proptest! {

@@ -19,11 +19,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::claims::Claim;
+use crate::claims::{Claim, Wordings};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
 pub use compare::{
-    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
+    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement, Worded,
 };
 use compare::{compare_with, matched_share, names_match};
 pub use facts::Facts;
@@ -32,6 +32,8 @@ pub use stories::{day_number, Stories, Story, StoryArticle};
 /// What the agreement stage needs to know about the corpus besides the claims.
 pub struct Corpus<'a> {
     pub claims: &'a [Claim],
+    /// Each claim's wording.
+    pub wordings: &'a Wordings,
     /// Article index of each claim.
     pub claim_article: &'a [usize],
     /// Outlet index of each article.
@@ -334,7 +336,7 @@ fn shared_at_least(partners: &mut [usize], min: usize) -> impl Iterator<Item = u
 
 /// Keys a claim is indexed under: its names, the last word of multi-word names
 /// ("erdogan" for "recep tayyip erdogan"), and its key terms.
-fn blocking_keys(claim: &Claim) -> Vec<u64> {
+fn blocking_keys(claim: Worded) -> Vec<u64> {
     let mut keys: Vec<u64> = Vec::new();
     let mut spelled = String::new();
     let mut hash = |kind: &str, key: &str| {
@@ -343,15 +345,14 @@ fn blocking_keys(claim: &Claim) -> Vec<u64> {
         spelled.push_str(key);
         xxh3_64(spelled.as_bytes())
     };
-    for entity in claim.entities.iter() {
+    for entity in claim.claim.entities.iter() {
         keys.push(hash("e:", entity));
         if let Some((_, last)) = entity.rsplit_once(' ') {
             keys.push(hash("e:", last));
         }
     }
-    for term in claim.terms.iter() {
-        keys.push(hash("t:", term));
-    }
+    // A term's key is already its blocking key.
+    keys.extend_from_slice(claim.wording.terms);
     keys.sort_unstable();
     keys.dedup();
     keys
@@ -374,6 +375,10 @@ fn related_pairs(
     config: &AgreementConfig,
 ) -> Vec<Evidence> {
     let claims = corpus.claims;
+    let worded = |claim: usize| Worded {
+        claim: &claims[claim],
+        wording: corpus.wordings.get(claim),
+    };
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
     // Claims come in article order: article i's are first_claim[i]..first_claim[i + 1].
     let mut first_claim = vec![0; corpus.articles.len() + 1];
@@ -394,7 +399,7 @@ fn related_pairs(
                 .collect();
             let keys: Vec<Vec<u64>> = story_claims
                 .iter()
-                .map(|&claim| blocking_keys(&claims[claim]))
+                .map(|&claim| blocking_keys(worded(claim)))
                 .collect();
             // Each key's claims as places in `story_claims`, ascending.
             let mut holders: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
@@ -450,7 +455,7 @@ fn related_pairs(
                                     &mut same_name,
                                 )
                             };
-                            compare_with(&claims[a], &claims[b], copied, config, entities).map(
+                            compare_with(worded(a), worded(b), copied, config, entities).map(
                                 |(relation, similarity)| Evidence {
                                     a: a as u32,
                                     b: b as u32,
@@ -547,6 +552,7 @@ mod tests {
     ) -> (Vec<Claim>, Vec<usize>, Agreement) {
         let extractor = ClaimExtractor::new(config);
         let mut claims = Vec::new();
+        let mut wordings = Wordings::default();
         let mut claim_article = Vec::new();
         let mut shingles = Vec::new();
         let mut outlets = Vec::new();
@@ -557,6 +563,7 @@ mod tests {
             let extracted = extractor.extract(&key, outlet, text);
             claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
             claims.extend(extracted.claims);
+            wordings.append(&extracted.wordings);
             shingles.push(extracted.shingles);
             story_keys.push(extracted.story_keys);
             keys.push(key);
@@ -574,6 +581,7 @@ mod tests {
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
         let corpus = Corpus {
             claims: &claims,
+            wordings: &wordings,
             claim_article: &claim_article,
             article_outlet: &article_outlet,
             article_shingles: &shingles,
@@ -705,6 +713,8 @@ mod tests {
         let text = "Repairs to the Alder River Bridge will cost $48 million, the state said.";
         let a = extractor.extract("x/1", "x", text);
         let b = extractor.extract("x/2", "x", text);
+        let mut wordings = a.wordings.clone();
+        wordings.append(&b.wordings);
         let claims: Vec<Claim> = a.claims.into_iter().chain(b.claims).collect();
         let story_articles = [
             StoryArticle {
@@ -720,6 +730,7 @@ mod tests {
         ];
         let corpus = Corpus {
             claims: &claims,
+            wordings: &wordings,
             claim_article: &[0, 1],
             article_outlet: &[0, 0],
             article_shingles: &[a.shingles, b.shingles],

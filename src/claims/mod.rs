@@ -2,14 +2,17 @@
 //!
 //! A claim is a clause that names something (an entity) and says something checkable
 //! about it (a typed value, a second entity, or enough key terms). Each claim carries
-//! what the agreement stage compares (entities, stemmed terms, typed values), and what
-//! the score stage weighs (polarity, hedging, attribution). Extraction is a pure
-//! function of one article and the config, so its output can be cached per article.
+//! what the agreement stage compares (entities, typed values), what the score stage
+//! weighs (polarity, hedging, attribution) and what the reports show (its text); its
+//! wording (stemmed terms, word hashes), which only agreement reads, is held apart in
+//! `Wordings`. Extraction is a pure function of one article and the config, so its
+//! output can be cached per article.
 
 mod cues;
 mod furniture;
 mod story_keys;
 mod values;
+mod wording;
 mod words;
 
 use std::collections::HashSet;
@@ -25,6 +28,7 @@ pub use cues::{CueKind, CueMatcher};
 use furniture::FurnitureMatcher;
 pub use story_keys::{Counted, StoryKeys};
 pub use values::{Comparison, Value, ValueKind};
+pub use wording::{term_key, term_keys, Wording, Wordings};
 pub use words::Words;
 
 /// One checkable statement from one article.
@@ -38,21 +42,12 @@ pub struct Claim {
     pub text: Box<str>,
     /// Canonical entity names (folded, aliases applied), sorted.
     pub entities: Words,
-    /// Stemmed key terms, sorted.
-    pub terms: Words,
     pub values: Box<[Value]>,
     pub polarity: Polarity,
     /// The hedging cue, if any ("reportedly", "could").
     pub hedge: Option<Box<str>>,
     /// Who the claim is attributed to ("bloomberg"), if anyone other than the outlet.
     pub attribution: Option<Box<str>>,
-    /// Hashes of the claim's folded words, in order, for verbatim-copy detection.
-    /// 32 bits are plenty to tell a claim's words apart from another's, and every
-    /// claim of a run is held at once: at 8 bytes (and 9-10 in the cache's varints)
-    /// these were the largest part of a claim.
-    pub word_hashes: Box<[u32]>,
-    /// Hash of the folded line the claim came from, for repeated-line furniture.
-    pub line_hash: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +69,10 @@ impl Polarity {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ArticleClaims {
     pub claims: Vec<Claim>,
+    /// The wording of each claim, in order.
+    pub wordings: Wordings,
+    /// Hash of the folded line each claim came from, for repeated-line furniture.
+    pub claim_lines: Vec<u64>,
     /// Sentences on lines that matched a furniture pattern.
     pub dropped_furniture: usize,
     /// Sentences with nothing checkable (opinion, colour, questions, fragments).
@@ -207,15 +206,20 @@ impl<'c> ClaimExtractor<'c> {
             title_names.iter().map(String::as_str).chain(
                 drafts
                     .iter()
-                    .flat_map(|(_, Draft(claim))| claim.entities.iter()),
+                    .flat_map(|(_, Draft(reading))| reading.claim.entities.iter()),
             ),
         );
         let mut sentences_with_claims = HashSet::new();
         for (index, draft) in drafts {
             let sentence = &doc.sentences[index];
-            if let Some(mut claim) = self.finish(draft, &topics, dateline_origin.as_deref()) {
+            if let Some(reading) = self.finish(draft, &topics, dateline_origin.as_deref()) {
+                out.wordings.push(Wording {
+                    terms: &term_keys(&reading.terms),
+                    words: &reading.word_hashes,
+                });
+                let mut claim = reading.claim;
                 claim.id = claim_id(article_key, claim.start, claim.end);
-                claim.line_hash = line_hashes[sentence.line];
+                out.claim_lines.push(line_hashes[sentence.line]);
                 out.claims.push(claim);
                 sentences_with_claims.insert(index);
             }
@@ -278,7 +282,7 @@ impl<'c> ClaimExtractor<'c> {
             return None;
         }
         let reading = self.read_clause(context, first, last);
-        (!reading.question).then_some(Draft(reading.claim))
+        (!reading.question).then_some(Draft(reading))
     }
 
     /// Reads names, values, cues and attribution of clause tokens `first..last`.
@@ -364,19 +368,18 @@ impl<'c> ClaimExtractor<'c> {
             end,
             text: text.into(),
             entities: Words::new(entities),
-            terms: Words::new(terms),
             values: parsed.values.into(),
             polarity,
             hedge: hedge.map(String::into_boxed_str),
             attribution: attribution.map(|a| a.origin.into_boxed_str()),
+        };
+        Reading {
+            claim,
+            terms: Words::new(terms),
             word_hashes: tokens
                 .iter()
                 .map(|t| xxh3_64(t.folded.as_bytes()) as u32)
                 .collect(),
-            line_hash: 0,
-        };
-        Reading {
-            claim,
             cues: cue_spans.iter().map(|c| c.kind).collect(),
             question,
         }
@@ -392,9 +395,10 @@ impl<'c> ClaimExtractor<'c> {
         draft: Draft,
         topics: &[String],
         dateline_origin: Option<&str>,
-    ) -> Option<Claim> {
+    ) -> Option<Reading> {
         let config = self.tokenizer.config();
-        let Draft(mut claim) = draft;
+        let Draft(mut reading) = draft;
+        let claim = &mut reading.claim;
         if claim.entities.is_empty() {
             if topics.is_empty() || claim.values.is_empty() {
                 return None;
@@ -403,14 +407,14 @@ impl<'c> ClaimExtractor<'c> {
         }
         let checkable = !claim.values.is_empty()
             || claim.entities.len() >= 2
-            || claim.terms.len() >= config.claims.min_terms_with_one_entity;
+            || reading.terms.len() >= config.claims.min_terms_with_one_entity;
         if !checkable {
             return None;
         }
         if claim.attribution.is_none() {
             claim.attribution = dateline_origin.map(Box::from);
         }
-        Some(claim)
+        Some(reading)
     }
 
     /// Names in the headline, for choosing the article's topics.
@@ -595,12 +599,16 @@ impl<'c> ClaimExtractor<'c> {
 }
 
 /// A clause read for a claim, before the article-level context is added.
-struct Draft(Claim);
+struct Draft(Reading);
 
 /// One clause as read, before any filter.
 #[derive(Debug, Clone)]
 pub struct Reading {
     pub claim: Claim,
+    /// Stemmed key terms.
+    pub terms: Words,
+    /// Hashes of the clause's folded words, in order (`Wording::words`).
+    pub word_hashes: Vec<u32>,
     /// Every cue in the clause, in order; a denial is also a negation of `claim`'s
     /// polarity, but only here can the two be told apart.
     pub cues: Vec<CueKind>,
@@ -648,8 +656,8 @@ fn dateline(doc: &Doc, sentence: &Sentence) -> Option<Dateline> {
 fn topic_entities(drafts: &[(usize, Draft)], title_names: &[String]) -> Vec<String> {
     const MAX_TOPICS: usize = 3;
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    for (_, Draft(claim)) in drafts {
-        for entity in claim.entities.iter() {
+    for (_, Draft(reading)) in drafts {
+        for entity in reading.claim.entities.iter() {
             match counts.iter_mut().find(|(e, _)| *e == entity) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((entity, 1)),

@@ -13,9 +13,12 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::agreement::{compare, compare_values, entity_similarity, set_similarity, Relation};
+use crate::agreement::{
+    compare, compare_values, entity_similarity, set_similarity, Relation, Worded,
+};
 use crate::claims::{
-    capitalized_inside_sentences, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity, Words,
+    capitalized_inside_sentences, term_keys, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity,
+    Reading, Wording, Words,
 };
 use crate::config::Config;
 use crate::id::ClaimId;
@@ -165,12 +168,39 @@ pub struct ArticleView {
     sentence_cues: Vec<CueSet>,
 }
 
+/// A claim with its own wording, as `compare` reads it.
+struct WordedClaim {
+    claim: Claim,
+    term_keys: Vec<u64>,
+    word_hashes: Vec<u32>,
+}
+
+impl WordedClaim {
+    fn of(reading: Reading) -> WordedClaim {
+        WordedClaim {
+            term_keys: term_keys(&reading.terms),
+            claim: reading.claim,
+            word_hashes: reading.word_hashes,
+        }
+    }
+
+    fn worded(&self) -> Worded<'_> {
+        Worded {
+            claim: &self.claim,
+            wording: Wording {
+                terms: &self.term_keys,
+                words: &self.word_hashes,
+            },
+        }
+    }
+}
+
 struct Clause {
     /// Within the first `stance.lead_sentences` sentences.
     lead: bool,
     /// Index of its sentence.
     sentence: usize,
-    claim: Claim,
+    said: WordedClaim,
     cues: Vec<CueKind>,
     question: bool,
     keys: Vec<String>,
@@ -182,7 +212,7 @@ impl Clause {
     }
 
     fn attributed(&self) -> bool {
-        self.claim.attribution.is_some() || self.has(CueKind::Attribution)
+        self.said.claim.attribution.is_some() || self.has(CueKind::Attribution)
     }
 }
 
@@ -198,7 +228,7 @@ impl ArticleView {
             .read_all(&doc, "")
             .into_iter()
             .map(|(sentence, reading)| {
-                let clause_keys = claim_keys(extractor, &reading.claim);
+                let clause_keys = claim_keys(extractor, &reading.claim, &reading.terms);
                 let lead = sentence < config.stance.lead_sentences;
                 if lead {
                     lead_keys.extend(clause_keys.iter().cloned());
@@ -208,10 +238,10 @@ impl ArticleView {
                 Clause {
                     lead,
                     sentence,
-                    claim: reading.claim,
-                    cues: reading.cues,
+                    cues: reading.cues.clone(),
                     question: reading.question,
                     keys: clause_keys,
+                    said: WordedClaim::of(reading),
                 }
             })
             .collect();
@@ -231,7 +261,7 @@ impl ArticleView {
 
 /// The claim read as one statement: the union of what its clauses name and state.
 struct Statement {
-    claim: Claim,
+    said: WordedClaim,
     cues: Vec<CueKind>,
     /// The stance cues anywhere in the claim.
     stance_cues: CueSet,
@@ -255,11 +285,11 @@ impl Statement {
         let (mut values, mut word_hashes) = (Vec::new(), Vec::new());
         let (mut polarity, mut hedge, mut attribution) = (Polarity::Affirmed, None, None);
         for (_, reading) in extractor.read_all(&doc, "") {
+            terms.extend(reading.terms.iter().map(str::to_string));
+            word_hashes.extend(reading.word_hashes);
             let part = reading.claim;
             entities.extend(part.entities.iter().map(str::to_string));
-            terms.extend(part.terms.iter().map(str::to_string));
             values.extend(part.values);
-            word_hashes.extend(part.word_hashes);
             if part.polarity == Polarity::Negated {
                 polarity = Polarity::Negated;
             }
@@ -274,15 +304,13 @@ impl Statement {
             end: doc.text.len(),
             text: doc.text.as_str().into(),
             entities: Words::new(entities),
-            terms: Words::new(terms),
             values: values.into(),
             polarity,
             hedge,
             attribution,
-            word_hashes: word_hashes.into(),
-            line_hash: 0,
         };
-        let keys = claim_keys(extractor, &claim);
+        let terms = Words::new(terms);
+        let keys = claim_keys(extractor, &claim, &terms);
         let mut claim_bigrams = bigrams(extractor, &doc);
         claim_bigrams.sort_unstable();
         claim_bigrams.dedup();
@@ -293,7 +321,11 @@ impl Statement {
             }
         }
         Statement {
-            claim,
+            said: WordedClaim {
+                claim,
+                term_keys: term_keys(&terms),
+                word_hashes,
+            },
             cues,
             stance_cues,
             question,
@@ -320,6 +352,7 @@ pub fn features(
     let threshold = config.agreement.fuzzy_name_threshold;
     let entity_recall = share(
         statement
+            .said
             .claim
             .entities
             .iter()
@@ -328,7 +361,7 @@ pub fn features(
                     > 0.0
             })
             .count(),
-        statement.claim.entities.len(),
+        statement.said.claim.entities.len(),
     );
     let bigram_recall = share(
         statement
@@ -347,7 +380,14 @@ pub fn features(
     let relations: Vec<Option<(Relation, f64)>> = article
         .clauses
         .iter()
-        .map(|clause| compare(&statement.claim, &clause.claim, false, &config.agreement))
+        .map(|clause| {
+            compare(
+                statement.said.worded(),
+                clause.said.worded(),
+                false,
+                &config.agreement,
+            )
+        })
         .collect();
     // The clauses closest to the claim, most similar first (earliest on ties).
     let mut near: Vec<usize> = (0..article.clauses.len())
@@ -382,8 +422,8 @@ pub fn features(
     let clause = |i: usize| &article.clauses[i];
     let values = |i: usize| {
         compare_values(
-            &statement.claim,
-            &clause(i).claim,
+            &statement.said.claim,
+            &clause(i).said.claim,
             config.agreement.number_tolerance,
         )
     };
@@ -441,9 +481,10 @@ pub fn features(
         has(CueKind::Hedge),
         f64::from(u8::from(statement.question)),
         f64::from(u8::from(
-            statement.claim.attribution.is_some() || statement.cues.contains(&CueKind::Attribution),
+            statement.said.claim.attribution.is_some()
+                || statement.cues.contains(&CueKind::Attribution),
         )),
-        f64::from(u8::from(!statement.claim.values.is_empty())),
+        f64::from(u8::from(!statement.said.claim.values.is_empty())),
         claim_cue(Refute),
         claim_cue(Doubt),
         claim_cue(Reversal),
@@ -454,7 +495,7 @@ pub fn features(
         near_share(&|i| clause(i).has(CueKind::Hedge)),
         near_share(&|i| clause(i).attributed()),
         near_share(&|i| clause(i).question),
-        near_share(&|i| clause(i).claim.polarity != statement.claim.polarity),
+        near_share(&|i| clause(i).said.claim.polarity != statement.said.claim.polarity),
         near_share(&|i| values(i).conflicting > 0),
         near_share(&|i| values(i).agreeing > 0),
         near_share(&|i| {
@@ -506,7 +547,7 @@ fn share(count: usize, total: usize) -> f64 {
 
 /// What a claim is about, as comparable words: its stemmed key terms and the stemmed
 /// words of its names, sorted.
-fn claim_keys(extractor: &ClaimExtractor, claim: &Claim) -> Vec<String> {
+fn claim_keys(extractor: &ClaimExtractor, claim: &Claim, terms: &Words) -> Vec<String> {
     let tokenizer = extractor.tokenizer();
     let mut keys: Vec<String> = claim
         .entities
@@ -514,7 +555,7 @@ fn claim_keys(extractor: &ClaimExtractor, claim: &Claim) -> Vec<String> {
         .flat_map(|entity| entity.split(' '))
         .filter(|word| word.chars().count() >= 2 && !tokenizer.is_stopword(word))
         .map(|word| tokenizer.stem(word))
-        .chain(claim.terms.iter().map(str::to_string))
+        .chain(terms.iter().map(str::to_string))
         .collect();
     keys.sort();
     keys.dedup();

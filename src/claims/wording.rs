@@ -1,0 +1,174 @@
+//! What only the agreement stage reads of a claim: its key terms and its words, as
+//! hashes, kept for many claims in flat arrays beside the claims themselves.
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::Words;
+
+/// One claim's wording, borrowed from `Wordings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wording<'a> {
+    /// The stemmed key terms as `term_key`s, ascending and distinct.
+    pub terms: &'a [u64],
+    /// Hashes of the claim's folded words, in order, for verbatim-copy detection.
+    /// 32 bits are plenty to tell a claim's words apart from another's.
+    pub words: &'a [u32],
+}
+
+/// The hash agreement knows a key term by: also its blocking key, so two claims that
+/// share a term meet in one block.
+pub fn term_key(term: &str) -> u64 {
+    let mut spelled = String::with_capacity(term.len() + 2);
+    spelled.push_str("t:");
+    spelled.push_str(term);
+    xxh3_64(spelled.as_bytes())
+}
+
+/// `terms` as `Wording::terms`.
+pub fn term_keys(terms: &Words) -> Vec<u64> {
+    let mut keys: Vec<u64> = terms.iter().map(term_key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// The wordings of a run of claims, claim after claim, in four flat arrays.
+///
+/// Agreement alone reads these, and they are most of what a claim weighs beyond its
+/// text. Held in each `Claim` as two boxed slices, they cost two allocations a claim
+/// scattered among the allocations of the claims' texts and names, so freeing them
+/// after agreement returned almost nothing to the system; held here, they go in a few
+/// large blocks, dropped whole once agreement is done.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wordings {
+    terms: Vec<u64>,
+    /// Where each claim's terms end in `terms`.
+    term_ends: Vec<usize>,
+    words: Vec<u32>,
+    /// Where each claim's words end in `words`.
+    word_ends: Vec<usize>,
+}
+
+impl Wordings {
+    /// Empty, with room for every one of `parts` to be appended: sized once, a run's
+    /// arrays are never copied as they grow.
+    pub fn with_room_for<'a>(parts: impl IntoIterator<Item = &'a Wordings>) -> Wordings {
+        let (mut claims, mut terms, mut words) = (0, 0, 0);
+        for part in parts {
+            claims += part.len();
+            terms += part.terms.len();
+            words += part.words.len();
+        }
+        Wordings {
+            terms: Vec::with_capacity(terms),
+            term_ends: Vec::with_capacity(claims),
+            words: Vec::with_capacity(words),
+            word_ends: Vec::with_capacity(claims),
+        }
+    }
+
+    /// Claims held.
+    pub fn len(&self) -> usize {
+        self.term_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.term_ends.is_empty()
+    }
+
+    /// The wording of claim `index`.
+    pub fn get(&self, index: usize) -> Wording<'_> {
+        let span = |ends: &[usize]| {
+            let start = if index == 0 { 0 } else { ends[index - 1] };
+            start..ends[index]
+        };
+        Wording {
+            terms: &self.terms[span(&self.term_ends)],
+            words: &self.words[span(&self.word_ends)],
+        }
+    }
+
+    pub fn push(&mut self, wording: Wording) {
+        debug_assert!(wording.terms.windows(2).all(|w| w[0] < w[1]));
+        self.terms.extend_from_slice(wording.terms);
+        self.term_ends.push(self.terms.len());
+        self.words.extend_from_slice(wording.words);
+        self.word_ends.push(self.words.len());
+    }
+
+    /// Appends every wording of `other`, in order.
+    pub fn append(&mut self, other: &Wordings) {
+        for index in 0..other.len() {
+            self.push(other.get(index));
+        }
+    }
+
+    /// Keeps the wordings whose index `keep` accepts, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut kept = Wordings::default();
+        for index in 0..self.len() {
+            if keep(index) {
+                kept.push(self.get(index));
+            }
+        }
+        *self = kept;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wordings(list: &[(&[u64], &[u32])]) -> Wordings {
+        let mut all = Wordings::default();
+        for &(terms, words) in list {
+            all.push(Wording { terms, words });
+        }
+        all
+    }
+
+    #[test]
+    fn each_claim_gets_back_its_own_terms_and_words() {
+        let all = wordings(&[(&[3, 9], &[7, 7, 1]), (&[], &[]), (&[1], &[4])]);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all.get(0).terms, [3, 9]);
+        assert_eq!(all.get(0).words, [7, 7, 1]);
+        assert!(all.get(1).terms.is_empty() && all.get(1).words.is_empty());
+        assert_eq!(all.get(2).terms, [1]);
+        assert_eq!(all.get(2).words, [4]);
+    }
+
+    #[test]
+    fn appending_and_retaining_keep_claims_in_order() {
+        let parts = [
+            wordings(&[(&[1], &[10]), (&[2], &[20, 21])]),
+            wordings(&[(&[3], &[30]), (&[4, 5], &[])]),
+        ];
+        let mut all = Wordings::with_room_for(&parts);
+        assert!(all.is_empty());
+        assert_eq!(
+            (
+                all.terms.capacity(),
+                all.words.capacity(),
+                all.term_ends.capacity()
+            ),
+            (5, 4, 4)
+        );
+        parts.iter().for_each(|part| all.append(part));
+        assert_eq!(all.len(), 4);
+        all.retain(|index| index != 1);
+        assert_eq!(
+            all,
+            wordings(&[(&[1], &[10]), (&[3], &[30]), (&[4, 5], &[])])
+        );
+        all.retain(|_| false);
+        assert!(all.is_empty());
+    }
+
+    #[test]
+    fn a_term_key_is_the_hash_blocking_used_for_the_term() {
+        assert_eq!(term_key("bridg"), xxh3_64(b"t:bridg"));
+        assert_ne!(term_key("bridg"), term_key("cost"));
+    }
+}
