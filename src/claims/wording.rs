@@ -2,6 +2,7 @@
 //! hashes, kept for many claims in flat arrays beside the claims themselves.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::Words;
@@ -19,10 +20,11 @@ pub struct Wording<'a> {
 /// The hash agreement knows a key term by: also its blocking key, so two claims that
 /// share a term meet in one block.
 pub fn term_key(term: &str) -> u64 {
-    let mut spelled = String::with_capacity(term.len() + 2);
-    spelled.push_str("t:");
-    spelled.push_str(term);
-    xxh3_64(spelled.as_bytes())
+    // On the stack: every term of every claim is keyed as it is extracted.
+    let mut spelled: SmallVec<[u8; 64]> = SmallVec::with_capacity(term.len() + 2);
+    spelled.extend_from_slice(b"t:");
+    spelled.extend_from_slice(term.as_bytes());
+    xxh3_64(&spelled)
 }
 
 /// `terms` as `Wording::terms`.
