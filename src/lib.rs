@@ -979,10 +979,6 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             .claims
             .retain(|_| keep.next().expect("a flag for every claim"));
     }
-    // Only the counting above reads them.
-    for batch in batches {
-        batch.claim_lines = Vec::new();
-    }
 }
 
 #[cfg(test)]
@@ -1093,6 +1089,7 @@ mod tests {
             let counted: usize = extraction.articles.iter().map(|a| a.claims).sum();
             assert_eq!(counted, extraction.claims.len(), "batches of {batch}");
             assert_eq!(extraction.claim_article.len(), extraction.claims.len());
+            assert_eq!(extraction.wordings.len(), extraction.claims.len());
             format!("{extraction:?}")
         };
         let whole = extract(1024);

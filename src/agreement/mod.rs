@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::claims::{Claim, Wordings};
+use crate::claims::{blocking_key, Claim, Wordings};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
 pub use compare::{
@@ -338,17 +338,10 @@ fn shared_at_least(partners: &mut [usize], min: usize) -> impl Iterator<Item = u
 /// ("erdogan" for "recep tayyip erdogan"), and its key terms.
 fn blocking_keys(claim: Worded) -> Vec<u64> {
     let mut keys: Vec<u64> = Vec::new();
-    let mut spelled = String::new();
-    let mut hash = |kind: &str, key: &str| {
-        spelled.clear();
-        spelled.push_str(kind);
-        spelled.push_str(key);
-        xxh3_64(spelled.as_bytes())
-    };
     for entity in claim.claim.entities.iter() {
-        keys.push(hash("e:", entity));
+        keys.push(blocking_key("e:", entity));
         if let Some((_, last)) = entity.rsplit_once(' ') {
-            keys.push(hash("e:", last));
+            keys.push(blocking_key("e:", last));
         }
     }
     // A term's key is already its blocking key.

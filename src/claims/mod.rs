@@ -28,7 +28,7 @@ pub use cues::{CueKind, CueMatcher};
 use furniture::FurnitureMatcher;
 pub use story_keys::{Counted, StoryKeys};
 pub use values::{Comparison, Value, ValueKind};
-pub use wording::{term_key, term_keys, Wording, Wordings};
+pub use wording::{blocking_key, term_key, term_keys, Wording, Wordings};
 pub use words::Words;
 
 /// One checkable statement from one article.

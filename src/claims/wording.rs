@@ -17,14 +17,20 @@ pub struct Wording<'a> {
     pub words: &'a [u32],
 }
 
+/// An agreement blocking key: the hash of `kind` ("e:" for names, "t:" for terms)
+/// followed by `word`.
+pub fn blocking_key(kind: &str, word: &str) -> u64 {
+    // On the stack: every term of every claim is keyed as it is extracted.
+    let mut spelled: SmallVec<[u8; 64]> = SmallVec::with_capacity(kind.len() + word.len());
+    spelled.extend_from_slice(kind.as_bytes());
+    spelled.extend_from_slice(word.as_bytes());
+    xxh3_64(&spelled)
+}
+
 /// The hash agreement knows a key term by: also its blocking key, so two claims that
 /// share a term meet in one block.
 pub fn term_key(term: &str) -> u64 {
-    // On the stack: every term of every claim is keyed as it is extracted.
-    let mut spelled: SmallVec<[u8; 64]> = SmallVec::with_capacity(term.len() + 2);
-    spelled.extend_from_slice(b"t:");
-    spelled.extend_from_slice(term.as_bytes());
-    xxh3_64(&spelled)
+    blocking_key("t:", term)
 }
 
 /// `terms` as `Wording::terms`.
@@ -101,9 +107,13 @@ impl Wordings {
 
     /// Appends every wording of `other`, in order.
     pub fn append(&mut self, other: &Wordings) {
-        for index in 0..other.len() {
-            self.push(other.get(index));
-        }
+        let (terms, words) = (self.terms.len(), self.words.len());
+        self.terms.extend_from_slice(&other.terms);
+        self.term_ends
+            .extend(other.term_ends.iter().map(|end| terms + end));
+        self.words.extend_from_slice(&other.words);
+        self.word_ends
+            .extend(other.word_ends.iter().map(|end| words + end));
     }
 
     /// Keeps the wordings whose index `keep` accepts, in order.
