@@ -20,6 +20,7 @@ pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod config;
+pub mod decimal;
 pub mod explain;
 pub mod facts;
 pub mod gen;
