@@ -87,6 +87,7 @@ fn extract_all(config: &Config, articles: &[Article]) -> Extraction {
         })
         .collect();
     credence::extract(articles, config, None, &Progress::hidden())
+        .expect("a temporary file for claim texts")
 }
 
 // ---------------------------------------------------------------------------------

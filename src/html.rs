@@ -7,9 +7,12 @@
 //! an article, an outlet or an input path goes through `Esc`. Nothing in the page
 //! depends on the clock, so one run always writes the same bytes.
 
+use std::cell::RefCell;
 use std::fmt::{self, Write};
+use std::io;
 
 use crate::agreement::Relation;
+use crate::claims::texts::ClaimTexts;
 use crate::history::{History, Series};
 use crate::report::HISTORY_FILE;
 use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
@@ -102,17 +105,23 @@ pub fn render(
     supports: &[SupportCount],
     summaries: &[OutletSummary],
     history: &History,
-) -> String {
+) -> io::Result<String> {
     let mut page = String::with_capacity(64 * 1024);
-    write_page(&mut page, analysis, supports, summaries, history)
-        .expect("formatting into a String cannot fail");
-    page
+    let cards = CardInfo::new(analysis, supports);
+    match write_page(&mut page, analysis, &cards, summaries, history) {
+        Ok(()) => Ok(page),
+        // Formatting into a String fails only where a claim's text could not be read.
+        Err(fmt::Error) => Err(cards
+            .failed
+            .take()
+            .unwrap_or_else(|| io::Error::other("formatting the page failed"))),
+    }
 }
 
 fn write_page(
     out: &mut String,
     analysis: &Analysis,
-    supports: &[SupportCount],
+    cards: &CardInfo,
     summaries: &[OutletSummary],
     history: &History,
 ) -> fmt::Result {
@@ -138,14 +147,13 @@ fn write_page(
         analysis.config_hash,
     )?;
     write_ranking(out, analysis, summaries)?;
-    let cards = CardInfo::new(analysis, supports);
     let facts: Vec<FactSummary> = (0..analysis.agreement.facts.len())
         .map(|fact| analysis.fact_summary(fact))
         .collect();
     write_facts(
         out,
         analysis,
-        &cards,
+        cards,
         &facts,
         FactList::Corroborated,
         &most_corroborated(analysis, &facts),
@@ -153,7 +161,7 @@ fn write_page(
     write_facts(
         out,
         analysis,
-        &cards,
+        cards,
         &facts,
         FactList::Contradicted,
         &most_contradicted(analysis, &facts),
@@ -328,15 +336,19 @@ fn most_contradicted(analysis: &Analysis, facts: &[FactSummary]) -> Vec<usize> {
     chosen
 }
 
-/// What a claim card shows beyond the claim itself.
+/// What a claim card shows beyond the claim itself, and the claims' texts.
 struct CardInfo<'a> {
     supports: &'a [SupportCount],
     /// Whether each claim is a verbatim copy of a claim in another outlet.
     copied: Vec<bool>,
+    texts: &'a ClaimTexts,
+    /// Why a text could not be read: writing the page stops with a `fmt::Error`, which
+    /// cannot say.
+    failed: RefCell<Option<io::Error>>,
 }
 
 impl<'a> CardInfo<'a> {
-    fn new(analysis: &Analysis, supports: &'a [SupportCount]) -> CardInfo<'a> {
+    fn new(analysis: &'a Analysis, supports: &'a [SupportCount]) -> CardInfo<'a> {
         let mut copied = vec![false; analysis.claims.len()];
         for edge in &analysis.agreement.evidence {
             if edge.relation == Relation::Copies {
@@ -345,7 +357,19 @@ impl<'a> CardInfo<'a> {
                 copied[b] = true;
             }
         }
-        CardInfo { supports, copied }
+        CardInfo {
+            supports,
+            copied,
+            texts: &analysis.texts,
+            failed: RefCell::new(None),
+        }
+    }
+
+    fn text(&self, claim: usize) -> Result<String, fmt::Error> {
+        self.texts.get(claim).map_err(|error| {
+            self.failed.replace(Some(error));
+            fmt::Error
+        })
     }
 }
 
@@ -398,7 +422,7 @@ fn write_fact(
         "<article class=\"fact\">\n<h3>{}</h3>\n<p class=\"muted\">confidence {:.3} · {} \
          independent {} for, {} against · {} outlets · fact <code>{}</code> · story \
          <code>{}</code></p>\n",
-        Esc(&analysis.claims[leading[0] as usize].text),
+        Esc(&cards.text(crate::report::leading_claim(analysis, fact, summary))?),
         analysis.scores.fact[fact],
         summary.voices_for,
         if summary.voices_for == 1 {
@@ -514,7 +538,7 @@ fn write_claim_card(
     write!(
         out,
         "</p>\n<p>{}</p>\n<p class=\"id\">{} · value {} · score {:.3} · {} independent {}</p>\n</div>\n",
-        Esc(&record.text),
+        Esc(&cards.text(claim)?),
         record.id,
         agreement.claim_value[claim] + 1,
         analysis.scores.claim[claim],

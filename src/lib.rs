@@ -36,15 +36,18 @@ pub mod stance;
 pub mod tokenize;
 
 use std::collections::{BTreeSet, HashMap};
+use std::io;
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
+use claims::texts::{ClaimTexts, TextSpan, TextSpill};
 use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor, Wordings};
 use config::Config;
@@ -76,6 +79,8 @@ pub struct Analysis {
     /// Outlet names, sorted; indices everywhere else point here.
     pub outlets: Vec<String>,
     pub claims: Vec<Claim>,
+    /// Each claim's text, kept on disk until the reports print it.
+    pub texts: ClaimTexts,
     pub claim_article: Vec<usize>,
     pub agreement: Agreement,
     pub scores: Scores,
@@ -465,6 +470,8 @@ pub struct Extraction {
     pub claims: Vec<Claim>,
     /// Each claim's wording, which only agreement reads.
     pub wordings: Wordings,
+    /// Each claim's text, which only the reports read.
+    pub texts: ClaimTexts,
     pub claim_article: Vec<usize>,
 }
 
@@ -496,17 +503,18 @@ impl Extraction {
 }
 
 /// Extracts claims from every article in parallel (reading those `cache` holds from
-/// it), then drops lines an outlet repeats across its articles.
+/// it), then drops lines an outlet repeats across its articles. Fails only when the
+/// claims' texts cannot be written to a temporary file.
 pub fn extract(
     articles: Vec<Article>,
     config: &Config,
     cache: Option<&ExtractionCache>,
     progress: &Progress,
-) -> Extraction {
+) -> io::Result<Extraction> {
     let (_, streamed) = extract_streamed(config, cache, progress, |sink| {
         articles.into_iter().for_each(sink)
     });
-    streamed.extraction
+    Ok(streamed?.extraction)
 }
 
 /// An extraction, and how long the run waited on it rather than on its input.
@@ -527,7 +535,7 @@ pub fn extract_streamed<R>(
     cache: Option<&ExtractionCache>,
     progress: &Progress,
     feed: impl FnOnce(&mut dyn FnMut(Article)) -> R,
-) -> (R, Streamed) {
+) -> (R, io::Result<Streamed>) {
     extract_in_batches(config, cache, progress, BATCH, feed)
 }
 
@@ -541,7 +549,7 @@ fn extract_in_batches<R>(
     progress: &Progress,
     batch: usize,
     feed: impl FnOnce(&mut dyn FnMut(Article)) -> R,
-) -> (R, Streamed) {
+) -> (R, io::Result<Streamed>) {
     let extractor = BatchExtractor {
         claims: ClaimExtractor::new(config),
         cache,
@@ -554,6 +562,7 @@ fn extract_in_batches<R>(
         articles: Vec::new(),
         extracted: Vec::new(),
         waited: Duration::ZERO,
+        spill: TextSpill::new(),
     };
     let fed = rayon::in_place_scope(|scope| {
         let fed = feed(&mut |article| batches.push(article, &extractor, scope));
@@ -565,15 +574,15 @@ fn extract_in_batches<R>(
     let extracted = extractor.extract(&last);
     batches.take(last, extracted);
     extractor.bar.finish_and_clear();
-    let extraction = finish_extraction(config, batches.articles, batches.extracted);
-    let extracting = (batches.waited + started.elapsed()).as_secs_f64();
-    (
-        fed,
-        Streamed {
+    let streamed = batches.spill.and_then(|spill| {
+        let extraction = finish_extraction(config, batches.articles, batches.extracted, spill)?;
+        let extracting = (batches.waited + started.elapsed()).as_secs_f64();
+        Ok(Streamed {
             extraction,
             extracting,
-        },
-    )
+        })
+    });
+    (fed, streamed)
 }
 
 /// What extracting a batch reads, shared by the batch in flight and the feed.
@@ -619,6 +628,10 @@ impl BatchExtractor<'_> {
 /// 63.4-63.8 s instead of 55.2-55.4 s.
 struct BatchClaims {
     claims: Vec<Claim>,
+    /// The claims' texts, until the feed writes them to the spill.
+    texts: Vec<Box<str>>,
+    /// Where the spill put each claim's text.
+    text_spans: Vec<TextSpan>,
     wordings: Wordings,
     /// Hash of the line each claim came from.
     claim_lines: Vec<u64>,
@@ -629,6 +642,7 @@ impl BatchClaims {
     fn new(yielded: Vec<ArticleClaims>) -> BatchClaims {
         let total = yielded.iter().map(|result| result.claims.len()).sum();
         let mut claims = Vec::with_capacity(total);
+        let mut texts = Vec::with_capacity(total);
         let mut wordings = Wordings::with_room_for(yielded.iter().map(|r| &r.wordings));
         let mut claim_lines = Vec::with_capacity(total);
         let articles = yielded
@@ -636,6 +650,7 @@ impl BatchClaims {
             .map(|mut result| {
                 let count = result.claims.len();
                 claims.extend(std::mem::take(&mut result.claims));
+                texts.extend(std::mem::take(&mut result.texts));
                 wordings.append(&std::mem::take(&mut result.wordings));
                 claim_lines.extend(std::mem::take(&mut result.claim_lines));
                 (result, count)
@@ -643,6 +658,8 @@ impl BatchClaims {
             .collect();
         BatchClaims {
             claims,
+            texts,
+            text_spans: Vec::new(),
             wordings,
             claim_lines,
             articles,
@@ -663,6 +680,9 @@ struct Batches {
     extracted: Vec<BatchClaims>,
     /// Time the feed spent waiting for the batch in flight.
     waited: Duration,
+    /// Where each batch's claim texts go as it comes back; the first error ends the
+    /// writing, and the run fails when extraction is over.
+    spill: io::Result<TextSpill>,
 }
 
 impl Batches {
@@ -714,7 +734,15 @@ impl Batches {
         self.take(batch, extracted);
     }
 
-    fn take(&mut self, batch: Vec<Article>, extracted: BatchClaims) {
+    fn take(&mut self, batch: Vec<Article>, mut extracted: BatchClaims) {
+        let texts = std::mem::take(&mut extracted.texts);
+        if let Ok(spill) = &mut self.spill {
+            match spill.append(texts.iter().map(|text| &**text)) {
+                Ok(spans) => extracted.text_spans = spans,
+                Err(error) => self.spill = Err(error),
+            }
+        }
+        drop(texts);
         self.extracted.push(extracted);
         self.articles
             .extend(batch.into_iter().map(|article| Article {
@@ -729,7 +757,8 @@ fn finish_extraction(
     config: &Config,
     articles: Vec<Article>,
     mut extracted: Vec<BatchClaims>,
-) -> Extraction {
+    spill: TextSpill,
+) -> io::Result<Extraction> {
     let outlets: Vec<String> = articles
         .iter()
         .map(|a| a.outlet.clone())
@@ -757,6 +786,7 @@ fn finish_extraction(
     // 10k-article run peaked at 784 MB growing, 696 MB sized).
     let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
     let mut claims = Vec::with_capacity(total);
+    let mut text_spans = Vec::with_capacity(total);
     let mut wordings = Wordings::with_room_for(extracted.iter().map(|b| &b.wordings));
     let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
@@ -765,6 +795,7 @@ fn finish_extraction(
         // Moved out a batch at a time, so each batch's vector is freed as soon as it
         // is copied.
         claims.extend(batch.claims);
+        text_spans.extend(batch.text_spans);
         wordings.append(&batch.wordings);
         batch.articles
     });
@@ -785,7 +816,7 @@ fn finish_extraction(
         article_shingles.push(result.shingles);
         article_story_keys.push(result.story_keys);
     }
-    Extraction {
+    Ok(Extraction {
         articles: infos,
         outlets,
         article_outlet,
@@ -793,8 +824,9 @@ fn finish_extraction(
         article_story_keys,
         claims,
         wordings,
+        texts: spill.finish(text_spans)?,
         claim_article,
-    }
+    })
 }
 
 /// Runs every stage over the articles under `paths` published inside `window`,
@@ -814,6 +846,12 @@ pub fn analyze(
         ingest::ingest(paths, &config.input, window, sink)
     });
     let mut ingested = ingested?;
+    let streamed = streamed.with_context(|| {
+        format!(
+            "cannot keep the claims' texts on disk in {} (TMPDIR)",
+            std::env::temp_dir().display()
+        )
+    })?;
     let closing = Instant::now();
     if let Some(cache) = cache {
         cache.finish();
@@ -851,6 +889,7 @@ pub fn analyze(
         article_story_keys,
         claims,
         wordings,
+        texts,
         claim_article,
     } = extraction;
     // Only agreement reads these. Left to the partial move they would live until this
@@ -873,6 +912,7 @@ pub fn analyze(
         articles,
         outlets,
         claims,
+        texts,
         claim_article,
         agreement,
         scores,
@@ -975,6 +1015,10 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             result.dropped_furniture += 1;
         }
         batch.wordings.retain(|claim| keep[claim]);
+        let mut kept = keep.iter();
+        batch
+            .text_spans
+            .retain(|_| *kept.next().expect("a flag for every claim"));
         let mut keep = keep.into_iter();
         batch
             .claims
@@ -1086,12 +1130,16 @@ mod tests {
                 extract_in_batches(&config, None, &Progress::hidden(), batch, |sink| {
                     articles.clone().into_iter().for_each(sink)
                 });
-            let extraction = streamed.extraction;
+            let extraction = streamed.unwrap().extraction;
             let counted: usize = extraction.articles.iter().map(|a| a.claims).sum();
             assert_eq!(counted, extraction.claims.len(), "batches of {batch}");
             assert_eq!(extraction.claim_article.len(), extraction.claims.len());
             assert_eq!(extraction.wordings.len(), extraction.claims.len());
-            format!("{extraction:?}")
+            assert_eq!(extraction.texts.len(), extraction.claims.len());
+            let texts: Vec<String> = (0..extraction.texts.len())
+                .map(|claim| extraction.texts.get(claim).unwrap())
+                .collect();
+            format!("{extraction:?} {texts:?}")
         };
         let whole = extract(1024);
         assert!(whole.contains("$52 million") && whole.contains("a/4.txt"));

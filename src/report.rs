@@ -110,12 +110,39 @@ pub fn write_reports(
             bom,
             &CLAIM_HEADER,
             claim_order.len(),
-            |row, cells, out| push_claim(analysis, supports, claim_order[row], cells, out),
+            |rows| analysis.texts.read(&claim_order[rows]),
+            |place, row, texts, cells, out| {
+                push_claim(
+                    analysis,
+                    supports,
+                    claim_order[row],
+                    texts.get(place),
+                    cells,
+                    out,
+                )
+            },
         ),
-        staged_rows("facts.csv", bom, fact_order.len(), |row| {
-            let fact = fact_order[row].0 as usize;
-            fact_row(analysis, fact, &analysis.fact_summary(fact))
-        }),
+        staged_rows(
+            "facts.csv",
+            bom,
+            fact_order.len(),
+            |rows| {
+                let facts = fact_order[rows].iter().map(|&(fact, _)| fact as usize);
+                let summaries: Vec<FactSummary> = facts
+                    .clone()
+                    .map(|fact| analysis.fact_summary(fact))
+                    .collect();
+                let leading: Vec<usize> = facts
+                    .zip(&summaries)
+                    .map(|(fact, summary)| leading_claim(analysis, fact, summary))
+                    .collect();
+                Ok((summaries, analysis.texts.read(&leading)?))
+            },
+            |place, row, (summaries, statements)| {
+                let fact = fact_order[row].0 as usize;
+                fact_row(analysis, fact, &summaries[place], statements.get(place))
+            },
+        ),
         evidence_rows.staged(analysis, bom),
         staged_csv("articles.csv", &rows.articles, bom),
         staged_csv("inputs.csv", &rows.inputs, bom),
@@ -127,7 +154,8 @@ pub fn write_reports(
                 // The history as it stood before this run: the page depends on the
                 // run's inputs only, never on the clock that dates the run.
                 let history = crate::history::load(&previous_history);
-                let page = crate::html::render(analysis, supports, &summaries, &history);
+                let page = crate::html::render(analysis, supports, &summaries, &history)
+                    .context("cannot read the claims' texts back for the page")?;
                 write_file(path, page.as_bytes())
             }),
         ));
@@ -195,17 +223,22 @@ pub fn staged_csv<'a, T: Serialize + Default + Sync>(
     })
 }
 
-/// A CSV report of `count` rows, row `i` made by `row(i)` only as the file is written.
-/// The largest reports (a row per claim, two per evidence edge) are never held whole:
+/// A CSV report of `count` rows, made only as the file is written: a block of rows at
+/// a time, `read_block(rows)` gathering what the block needs (claim texts from disk,
+/// say), then row `i`, the block's `place`th, made by `row(place, i, &block)`. The
+/// largest reports (a row per claim, two per evidence edge) are never held whole:
 /// their owned rows were a run's peak memory.
-pub fn staged_rows<'a, R: Serialize + Default>(
+pub fn staged_rows<'a, R: Serialize + Default, Block>(
     name: &'a str,
     bom: bool,
     count: usize,
-    row: impl Fn(usize) -> R + Send + Sync + 'a,
+    read_block: impl Fn(std::ops::Range<usize>) -> io::Result<Block> + Send + Sync + 'a,
+    row: impl Fn(usize, usize, &Block) -> R + Send + Sync + 'a,
 ) -> StagedFile<'a> {
-    staged_blocks(name, bom, count, move |block| {
-        serialized::<R, _>(block, &row)
+    staged_blocks(name, bom, count, move |rows| {
+        let block = read_block(rows.clone())?;
+        let first = rows.start;
+        serialized::<R, _>(rows, |index| row(index - first, index, &block))
     })
 }
 
@@ -237,25 +270,27 @@ fn serialized<Row: Serialize + Default, R: Serialize>(
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 
-/// `staged_rows` for the largest report, claims.csv: `row(i, scratch, out)` pushes
-/// row `i`'s fields onto `out` (with `push_record`), formatting them in `scratch`, a
-/// worker's reused buffers. Serialising a struct of owned strings per row through the
-/// csv writer was most of the report stage's CPU on large runs.
-pub fn staged_records<'a, Scratch: Default>(
+/// `staged_rows` for the largest report, claims.csv: `row(place, i, &block, scratch,
+/// out)` pushes row `i`'s fields onto `out` (with `push_record`), formatting them in
+/// `scratch`, a worker's reused buffers. Serialising a struct of owned strings per row
+/// through the csv writer was most of the report stage's CPU on large runs.
+pub fn staged_records<'a, Block, Scratch: Default>(
     name: &'a str,
     bom: bool,
     header: &'a [&'a str],
     count: usize,
-    row: impl Fn(usize, &mut Scratch, &mut Vec<u8>) + Send + Sync + 'a,
+    read_block: impl Fn(std::ops::Range<usize>) -> io::Result<Block> + Send + Sync + 'a,
+    row: impl Fn(usize, usize, &Block, &mut Scratch, &mut Vec<u8>) + Send + Sync + 'a,
 ) -> StagedFile<'a> {
     staged_blocks(name, bom, count, move |rows| {
+        let block = read_block(rows.clone())?;
         let mut out = Vec::new();
         if rows.start == 0 {
             push_record(&mut out, header);
         }
         let mut scratch = Scratch::default();
-        for index in rows {
-            row(index, &mut scratch, &mut out);
+        for (place, index) in rows.enumerate() {
+            row(place, index, &block, &mut scratch, &mut out);
         }
         Ok(out)
     })
@@ -772,7 +807,7 @@ struct FactRow<'a> {
     independent_sources: usize,
     independent_against: usize,
     score: String,
-    statement: Cow<'a, str>,
+    statement: String,
 }
 
 const EVIDENCE_HEADER: [&str; 4] = ["claim_id", "other_claim_id", "relation", "similarity"];
@@ -842,6 +877,7 @@ fn push_claim(
     analysis: &Analysis,
     supports: &[SupportCount],
     index: usize,
+    text: &str,
     cells: &mut ClaimCells,
     out: &mut Vec<u8>,
 ) {
@@ -879,7 +915,7 @@ fn push_claim(
             cells.value_group.format(agreement.claim_value[index] + 1),
             &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
             &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
-            &safe_cell(&claim.text),
+            &safe_cell(text),
             &cells.score,
             &safe_cell(&cells.supporting),
             &safe_cell(&cells.contradicting),
@@ -940,7 +976,17 @@ fn fact_order(analysis: &Analysis) -> Vec<(u32, u32)> {
     order
 }
 
-fn fact_row<'a>(analysis: &'a Analysis, index: usize, summary: &FactSummary) -> FactRow<'a> {
+/// The claim that states a fact's leading value, as its row and the page show it.
+pub fn leading_claim(analysis: &Analysis, fact: usize, summary: &FactSummary) -> usize {
+    analysis.agreement.facts.value(fact, summary.leading)[0] as usize
+}
+
+fn fact_row<'a>(
+    analysis: &'a Analysis,
+    index: usize,
+    summary: &FactSummary,
+    statement: &str,
+) -> FactRow<'a> {
     let agreement = &analysis.agreement;
     let facts = &agreement.facts;
     FactRow {
@@ -952,9 +998,7 @@ fn fact_row<'a>(analysis: &'a Analysis, index: usize, summary: &FactSummary) -> 
         independent_sources: summary.voices_for,
         independent_against: summary.voices_against,
         score: fixed(analysis.scores.fact[index]),
-        statement: safe_cell(
-            &analysis.claims[facts.value(index, summary.leading)[0] as usize].text,
-        ),
+        statement: safe_cell(statement).into_owned(),
     }
 }
 
@@ -1197,7 +1241,8 @@ mod tests {
         // Past two block boundaries, and the edge cases of none and exactly one block.
         for count in [0, 1, 8192, 2 * 8192 + 5] {
             let path = dir.path().join(format!("{count}.csv"));
-            (staged_rows("t.csv", false, count, make).1)(&path).unwrap();
+            let file = staged_rows("t.csv", false, count, |_| Ok(()), |_, index, _| make(index));
+            (file.1)(&path).unwrap();
             let mut expected = csv::Writer::from_writer(Vec::new());
             for index in 0..count {
                 expected.serialize(make(index)).unwrap();

@@ -559,25 +559,52 @@ fn a_full_disk_fails_the_run_with_exit_2_and_leaves_the_reports_alone() {
     let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
     dir.write("news/harbor-times/route-9-detour-lanes.txt", NEW_ARTICLE);
 
-    // No file may grow past 16 KiB (claims.csv is ~55 KB): a write fails as on a full
-    // disk. SIGXFSZ is ignored so the write returns EFBIG rather than killing the run.
-    let full = dir
+    // No file may grow past 32 KiB (claims.csv is ~58 KB, the temporary file of claim
+    // texts ~22 KB), then 8 KiB: a write fails as on a full disk, first one of the
+    // reports, then the texts' own. SIGXFSZ is ignored so the write returns EFBIG
+    // rather than killing the run.
+    for (blocks, failing) in [
+        (64, "credence: error: cannot write"),
+        (16, "credence: error: cannot keep the claims' texts on disk"),
+    ] {
+        let full = dir
+            .command()
+            .args(["run", "news", "--out", "out", "--quiet"])
+            .run_under_sh(&format!(
+                "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+            ));
+        full.assert_code(2);
+        assert!(
+            full.stderr.contains(failing) && full.stderr.contains("File too large"),
+            "{}",
+            full.stderr
+        );
+        assert_eq!(dir.report_bytes("out"), before);
+        assert_eq!(
+            fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
+            history
+        );
+        assert!(!staging_exists(&dir.join("out")));
+    }
+    // So does a temporary directory the texts cannot go to, and it is named.
+    let missing = dir.join("no-such-tmp");
+    let no_tmp = dir
         .command()
         .args(["run", "news", "--out", "out", "--quiet"])
-        .run_under_sh("trap '' XFSZ; ulimit -f 32; exec \"$0\" \"$@\"");
-    full.assert_code(2);
+        .run_under_sh(&format!(
+            "TMPDIR='{}'; export TMPDIR; exec \"$0\" \"$@\"",
+            missing.display()
+        ));
+    no_tmp.assert_code(2);
     assert!(
-        full.stderr.contains("credence: error: cannot write")
-            && full.stderr.contains("File too large"),
+        no_tmp.stderr.contains(&format!(
+            "cannot keep the claims' texts on disk in {}",
+            missing.display()
+        )),
         "{}",
-        full.stderr
+        no_tmp.stderr
     );
     assert_eq!(dir.report_bytes("out"), before);
-    assert_eq!(
-        fs::read(dir.join("out").join(HISTORY_FILE)).unwrap(),
-        history
-    );
-    assert!(!staging_exists(&dir.join("out")));
 
     dir.run(["run", "news", "--out", "out", "--quiet"])
         .assert_code(0);

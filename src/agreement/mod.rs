@@ -556,16 +556,17 @@ mod tests {
     use crate::config::Config;
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
-    fn analyse(articles: &[(&str, &str)]) -> (Vec<Claim>, Vec<usize>, Agreement) {
+    fn analyse(articles: &[(&str, &str)]) -> (Vec<String>, Vec<usize>, Agreement) {
         analyse_with(&Config::builtin(), articles)
     }
 
     fn analyse_with(
         config: &Config,
         articles: &[(&str, &str)],
-    ) -> (Vec<Claim>, Vec<usize>, Agreement) {
+    ) -> (Vec<String>, Vec<usize>, Agreement) {
         let extractor = ClaimExtractor::new(config);
         let mut claims = Vec::new();
+        let mut texts = Vec::new();
         let mut wordings = Wordings::default();
         let mut claim_article = Vec::new();
         let mut shingles = Vec::new();
@@ -577,6 +578,7 @@ mod tests {
             let extracted = extractor.extract(&key, outlet, text);
             claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
             claims.extend(extracted.claims);
+            texts.extend(extracted.texts.into_iter().map(String::from));
             wordings.append(&extracted.wordings);
             shingles.push(extracted.shingles);
             story_keys.push(extracted.story_keys);
@@ -603,7 +605,7 @@ mod tests {
             articles: &story_articles,
         };
         let agreement = analyze(&corpus, &config.agreement, &config.stories);
-        (claims, claim_article, agreement)
+        (texts, claim_article, agreement)
     }
 
     const WIRE: &str = "Northwind Airlines will cut 1,200 jobs and close its Elmstead maintenance base, the carrier said on Monday. \
@@ -613,11 +615,11 @@ mod tests {
 
     #[test]
     fn syndicated_copies_share_one_voice() {
-        let (claims, _, agreement) =
+        let (texts, _, agreement) =
             analyse(&[("metro", WIRE), ("coastal", WIRE), ("valley", WIRE)]);
         assert_eq!(agreement.copied_articles, vec![(0, 1), (0, 2), (1, 2)]);
-        let jobs: Vec<usize> = (0..claims.len())
-            .filter(|&c| claims[c].text.contains("1,200 jobs"))
+        let jobs: Vec<usize> = (0..texts.len())
+            .filter(|&c| texts[c].contains("1,200 jobs"))
             .collect();
         assert_eq!(jobs.len(), 3);
         let voices: Vec<&str> = jobs
@@ -633,12 +635,12 @@ mod tests {
 
     #[test]
     fn same_origin_is_one_voice_and_independent_reports_are_not() {
-        let (claims, _, agreement) = analyse(&[
+        let (texts, _, agreement) = analyse(&[
             ("metro", "Drayton Pharma is in talks to buy Belcourt Labs for $2.1 billion, Bloomberg reported."),
             ("coastal", "Drayton Pharma could pay $2.1 billion for Belcourt Labs, according to Bloomberg."),
             ("ledger", "Drayton Pharma has held talks to acquire Belcourt Labs for $2.1 billion, our reporters learned."),
         ]);
-        assert_eq!(claims.len(), 3);
+        assert_eq!(texts.len(), 3);
         let voice = |c: usize| agreement.voices[agreement.claim_voice[c]].as_str();
         assert_eq!(voice(0), "origin:bloomberg");
         assert_eq!(voice(1), "origin:bloomberg");
@@ -666,7 +668,7 @@ mod tests {
     #[test]
     fn claims_of_different_stories_are_never_one_fact() {
         let shared = "Governor Ruth Calder said the state would spend $12 million on the response.";
-        let (claims, claim_article, agreement) = analyse(&[
+        let (texts, claim_article, agreement) = analyse(&[
             ("harbor", &format!("Inspectors closed the Alder River Bridge in Marston after finding cracked steel girders. Commuters now face long detours across the valley. {shared}")),
             ("gazette", "The Alder River Bridge in Marston was shut after inspectors found cracked girders. Commuters face detours while engineers study the steel."),
             ("valley", &format!("The Greenhollow wildfire burned 3,400 acres of pine forest and injured two firefighters. Crews dug containment lines overnight. {shared}")),
@@ -676,8 +678,8 @@ mod tests {
         assert_eq!(stories.stories.len(), 2, "{stories:?}");
         assert_eq!(stories.article_story[0], stories.article_story[1]);
         assert_eq!(stories.article_story[2], stories.article_story[3]);
-        let same: Vec<usize> = (0..claims.len())
-            .filter(|&c| claims[c].text.contains("Ruth Calder"))
+        let same: Vec<usize> = (0..texts.len())
+            .filter(|&c| texts[c].contains("Ruth Calder"))
             .collect();
         assert_eq!(same.len(), 2);
         assert_ne!(claim_article[same[0]], claim_article[same[1]]);
@@ -696,7 +698,7 @@ mod tests {
         let calder = |on: &str| {
             format!("Governor Ruth Calder said the state would spend $12 million on the {on}.")
         };
-        let (claims, _, agreement) = analyse_with(&config, &[
+        let (texts, _, agreement) = analyse_with(&config, &[
             ("harbor", &format!("Inspectors closed the Alder River Bridge in Marston after finding cracked steel girders. Commuters now face long detours across the valley. {}", calder("bridge"))),
             ("gazette", &format!("The Alder River Bridge in Marston was shut after inspectors found cracked girders. Commuters face detours while engineers study the steel. {}", calder("bridge"))),
             ("valley", &format!("The Greenhollow wildfire burned 3,400 acres of pine forest and injured two firefighters. Crews dug containment lines overnight. {}", calder("fire"))),
@@ -706,8 +708,8 @@ mod tests {
         assert_eq!(stories.stories.len(), 2, "{stories:?}");
         // Four claims name Ruth Calder, two in each story: within its story, each
         // pair still meets, and nothing links the stories.
-        let calder: Vec<usize> = (0..claims.len())
-            .filter(|&c| claims[c].text.contains("Ruth Calder"))
+        let calder: Vec<usize> = (0..texts.len())
+            .filter(|&c| texts[c].contains("Ruth Calder"))
             .collect();
         assert_eq!(calder.len(), 4);
         let linked = |a: usize, b: usize| {

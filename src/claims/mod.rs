@@ -3,14 +3,15 @@
 //! A claim is a clause that names something (an entity) and says something checkable
 //! about it (a typed value, a second entity, or enough key terms). Each claim carries
 //! what the agreement stage compares (entities, typed values), what the score stage
-//! weighs (polarity, hedging, attribution) and what the reports show (its text); its
-//! wording (stemmed terms, word hashes), which only agreement reads, is held apart in
-//! `Wordings`. Extraction is a pure function of one article and the config, so its
+//! weighs (polarity, hedging, attribution); its wording (stemmed terms, word hashes),
+//! which only agreement reads, is held apart in `Wordings`, and its text, which only
+//! the reports read, beside the claims and then on disk (`texts`). Extraction is a pure function of one article and the config, so its
 //! output can be cached per article.
 
 mod cues;
 mod furniture;
 mod story_keys;
+pub mod texts;
 mod values;
 mod wording;
 mod words;
@@ -39,7 +40,6 @@ pub struct Claim {
     /// Byte range of the claim in the article's normalised text.
     pub start: usize,
     pub end: usize,
-    pub text: Box<str>,
     /// Canonical entity names (folded, aliases applied), sorted.
     pub entities: Words,
     pub values: Box<[Value]>,
@@ -69,6 +69,8 @@ impl Polarity {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ArticleClaims {
     pub claims: Vec<Claim>,
+    /// The text of each claim, in order: the clause as written, trimmed.
+    pub texts: Vec<Box<str>>,
     /// The wording of each claim, in order.
     pub wordings: Wordings,
     /// Hash of the folded line each claim came from, for repeated-line furniture.
@@ -221,6 +223,7 @@ impl<'c> ClaimExtractor<'c> {
                 claim.id = claim_id(article_key, claim.start, claim.end);
                 out.claim_lines.push(line_hashes[sentence.line]);
                 out.claims.push(claim);
+                out.texts.push(reading.text);
                 sentences_with_claims.insert(index);
             }
         }
@@ -366,7 +369,6 @@ impl<'c> ClaimExtractor<'c> {
             id: ClaimId::default(),
             start,
             end,
-            text: text.into(),
             entities: Words::new(entities),
             values: parsed.values.into(),
             polarity,
@@ -375,6 +377,7 @@ impl<'c> ClaimExtractor<'c> {
         };
         Reading {
             claim,
+            text: text.into(),
             terms: Words::new(terms),
             word_hashes: tokens
                 .iter()
@@ -605,6 +608,8 @@ struct Draft(Reading);
 #[derive(Debug, Clone)]
 pub struct Reading {
     pub claim: Claim,
+    /// The clause as written, trimmed.
+    pub text: Box<str>,
     /// Stemmed key terms.
     pub terms: Words,
     /// Hashes of the clause's folded words, in order (`Wording::words`).

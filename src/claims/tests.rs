@@ -137,9 +137,7 @@ fn furniture_lines_are_dropped_and_counted() {
          Sign up for our morning newsletter to get the day's top stories.\n",
     );
     assert_eq!(extracted.claims.len(), 1);
-    assert!(extracted.claims[0]
-        .text
-        .starts_with("The Alder River Bridge"));
+    assert!(extracted.texts[0].starts_with("The Alder River Bridge"));
     // Two sentences each on the caption and donation lines.
     assert_eq!(extracted.dropped_furniture, 6);
 }
@@ -157,13 +155,13 @@ fn opinion_and_questions_are_not_checkable() {
 
 #[test]
 fn compound_sentences_split_into_claims() {
-    let claims = extract(
+    let extracted = extract(
         "o",
         "The Kesterfield City Council approved the budget 7-2 on Tuesday night, and Mayor Lena Ortiz signed it on Wednesday.",
-    )
-    .claims;
+    );
+    let claims = extracted.claims;
     assert_eq!(claims.len(), 2, "{claims:#?}");
-    assert!(claims[1].text.starts_with("and Mayor Lena Ortiz"));
+    assert!(extracted.texts[1].starts_with("and Mayor Lena Ortiz"));
     assert_eq!(claims[0].values[0].kind, ValueKind::Tally);
 }
 
@@ -175,7 +173,7 @@ fn datelines_are_context_and_wire_agencies_are_origins() {
          Chief executive Paula Grant told staff that Northwind had lost money on its regional routes.",
     );
     assert_eq!(extracted.claims.len(), 2);
-    assert!(extracted.claims[0].text.starts_with("Northwind Airlines"));
+    assert!(extracted.texts[0].starts_with("Northwind Airlines"));
     assert_eq!(
         extracted.claims[0].attribution.as_deref(),
         Some("continental press")
@@ -218,8 +216,10 @@ fn spans_point_at_the_claim_text() {
     let text =
         "Erdoğan’s office declined to comment; the Kremlin said Türkiye asked to return the S-400.";
     let doc = extractor.tokenizer().tokenize(text);
-    for claim in extractor.extract("k", "o", text).claims {
-        assert_eq!(doc.text[claim.start..claim.end].trim(), &*claim.text);
+    let extracted = extractor.extract("k", "o", text);
+    assert_eq!(extracted.texts.len(), extracted.claims.len());
+    for (claim, claim_text) in extracted.claims.iter().zip(&extracted.texts) {
+        assert_eq!(doc.text[claim.start..claim.end].trim(), &**claim_text);
     }
 }
 
@@ -272,7 +272,8 @@ mod properties {
         let extractor = ClaimExtractor::new(&config);
         let extracted = extractor.extract_with_title("feed.jsonl:1", "Harbor Times", title, text);
         let doc = extractor.tokenizer().tokenize(text);
-        for claim in &extracted.claims {
+        assert_eq!(extracted.texts.len(), extracted.claims.len());
+        for (claim, claim_text) in extracted.claims.iter().zip(&extracted.texts) {
             let (start, end) = (claim.start, claim.end);
             assert!(start <= end && end <= doc.text.len(), "{start}..{end}");
             assert!(doc.text.is_char_boundary(start) && doc.text.is_char_boundary(end));
@@ -282,7 +283,7 @@ mod properties {
                     .any(|s| s.start <= start && end <= s.end),
                 "claim {start}..{end} is in no sentence"
             );
-            assert_eq!(&*claim.text, doc.text[start..end].trim());
+            assert_eq!(&**claim_text, doc.text[start..end].trim());
             assert_eq!(claim.id, claim_id("feed.jsonl:1", start, end));
         }
     }

@@ -302,7 +302,6 @@ impl Statement {
             id: ClaimId::default(),
             start: 0,
             end: doc.text.len(),
-            text: doc.text.as_str().into(),
             entities: Words::new(entities),
             values: values.into(),
             polarity,
