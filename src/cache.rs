@@ -51,6 +51,7 @@ use std::time::SystemTime;
 use anyhow::Context;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
 
+use crate::claims::texts::read_exact_at;
 use crate::claims::ArticleClaims;
 use crate::config::Config;
 use crate::ingest::Article;
@@ -568,27 +569,6 @@ fn scan(file: &File, len: u64) -> io::Result<Vec<Entry>> {
         offset += size;
     }
     Ok(entries)
-}
-
-/// Reads `buf.len()` bytes at `offset` without moving a shared cursor, so worker
-/// threads read one pack handle at once.
-#[cfg(unix)]
-fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
-    while !buf.is_empty() {
-        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
-            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
-            n => {
-                buf = &mut buf[n..];
-                offset += n as u64;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The creation time in a pack's name, `<unix seconds>-<nanoseconds>-<random>.pack`.
