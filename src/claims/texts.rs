@@ -83,13 +83,6 @@ impl std::fmt::Debug for ClaimTexts {
 const JOIN_GAP: u64 = 1 << 12;
 
 impl ClaimTexts {
-    /// Texts held in memory, for callers with no extraction behind them.
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> io::Result<ClaimTexts> {
-        let mut spill = TextSpill::new()?;
-        let spans = spill.append(texts)?;
-        spill.finish(spans)
-    }
-
     pub fn len(&self) -> usize {
         self.spans.len()
     }
@@ -188,10 +181,16 @@ pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64)
 mod tests {
     use super::*;
 
+    fn spilled<'a>(texts: impl IntoIterator<Item = &'a str>) -> ClaimTexts {
+        let mut spill = TextSpill::new().unwrap();
+        let spans = spill.append(texts).unwrap();
+        spill.finish(spans).unwrap()
+    }
+
     #[test]
     fn texts_come_back_whatever_order_they_are_asked_in() {
         let texts = ["Mayor Ortiz said", "", "ünïcode — fine", "the last one"];
-        let all = ClaimTexts::of(texts).unwrap();
+        let all = spilled(texts);
         assert_eq!(all.len(), 4);
         for (claim, text) in texts.iter().enumerate() {
             assert_eq!(all.get(claim).unwrap(), *text);
@@ -207,7 +206,7 @@ mod tests {
     fn texts_far_apart_are_read_separately_and_still_placed_right() {
         let filler = "x".repeat(3 * JOIN_GAP as usize);
         let texts = ["first", filler.as_str(), "middle", filler.as_str(), "last"];
-        let all = ClaimTexts::of(texts).unwrap();
+        let all = spilled(texts);
         let block = all.read(&[4, 2, 0]).unwrap();
         assert_eq!(
             [block.get(0), block.get(1), block.get(2)],
