@@ -276,7 +276,8 @@ fn bench_agreement(c: &mut Criterion) {
     let extracted = extract_all(&config, &articles);
     let story_articles = extracted.story_articles();
     let corpus = extracted.corpus(&story_articles);
-    let once = agreement::analyze(&corpus, &config.agreement, &config.stories);
+    let once = agreement::analyze(&corpus, &config.agreement, &config.stories)
+        .expect("the claims' wordings read back");
     eprintln!(
         "agreement: {} articles, {} stories, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
         articles.len(),
@@ -291,11 +292,10 @@ fn bench_agreement(c: &mut Criterion) {
     group.throughput(Throughput::Elements(extracted.claims.len() as u64));
     group.bench_function(format!("{ARTICLES}_articles"), |b| {
         b.iter(|| {
-            black_box(agreement::analyze(
-                black_box(&corpus),
-                &config.agreement,
-                &config.stories,
-            ))
+            black_box(
+                agreement::analyze(black_box(&corpus), &config.agreement, &config.stories)
+                    .expect("the claims' wordings read back"),
+            )
         })
     });
     group.finish();

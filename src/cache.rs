@@ -51,7 +51,7 @@ use std::time::SystemTime;
 use anyhow::Context;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3Default};
 
-use crate::claims::texts::read_exact_at;
+use crate::claims::spill::read_exact_at;
 use crate::claims::ArticleClaims;
 use crate::config::Config;
 use crate::ingest::Article;

@@ -12,7 +12,7 @@ use std::fmt::{self, Write};
 use std::io;
 
 use crate::agreement::Relation;
-use crate::claims::texts::ClaimTexts;
+use crate::claims::spill::ClaimTexts;
 use crate::history::{History, Series};
 use crate::report::HISTORY_FILE;
 use crate::{Analysis, FactSummary, OutletSummary, SupportCount};

@@ -47,7 +47,7 @@ use rustc_hash::FxHashMap;
 
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
-use claims::texts::{ClaimTexts, TextSpan, TextSpill};
+use claims::spill::{ClaimTexts, Span, Spill, Spilled};
 use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor, Wordings};
 use config::Config;
@@ -468,8 +468,8 @@ pub struct Extraction {
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
     pub claims: Vec<Claim>,
-    /// Each claim's wording, which only agreement reads.
-    pub wordings: Wordings,
+    /// Each claim's wording, which only agreement reads, on disk.
+    pub wordings: Spilled,
     /// Each claim's text, which only the reports read.
     pub texts: ClaimTexts,
     pub claim_article: Vec<usize>,
@@ -562,7 +562,7 @@ fn extract_in_batches<R>(
         articles: Vec::new(),
         extracted: Vec::new(),
         waited: Duration::ZERO,
-        spill: TextSpill::new(),
+        spills: Spills::new(),
     };
     let fed = rayon::in_place_scope(|scope| {
         let fed = feed(&mut |article| batches.push(article, &extractor, scope));
@@ -574,8 +574,8 @@ fn extract_in_batches<R>(
     let extracted = extractor.extract(&last);
     batches.take(last, extracted);
     extractor.bar.finish_and_clear();
-    let streamed = batches.spill.and_then(|spill| {
-        let extraction = finish_extraction(config, batches.articles, batches.extracted, spill)?;
+    let streamed = batches.spills.and_then(|spills| {
+        let extraction = finish_extraction(config, batches.articles, batches.extracted, spills)?;
         let extracting = (batches.waited + started.elapsed()).as_secs_f64();
         Ok(Streamed {
             extraction,
@@ -628,11 +628,12 @@ impl BatchExtractor<'_> {
 /// 63.4-63.8 s instead of 55.2-55.4 s.
 struct BatchClaims {
     claims: Vec<Claim>,
-    /// The claims' texts, until the feed writes them to the spill.
+    /// The claims' texts and wordings, until the feed writes them to the spills.
     texts: Vec<Box<str>>,
-    /// Where the spill put each claim's text.
-    text_spans: Vec<TextSpan>,
     wordings: Wordings,
+    /// Where the spills put each claim's text and wording.
+    text_spans: Vec<Span>,
+    wording_spans: Vec<Span>,
     /// Hash of the line each claim came from.
     claim_lines: Vec<u64>,
     articles: Vec<(ArticleClaims, usize)>,
@@ -659,8 +660,9 @@ impl BatchClaims {
         BatchClaims {
             claims,
             texts,
-            text_spans: Vec::new(),
             wordings,
+            text_spans: Vec::new(),
+            wording_spans: Vec::new(),
             claim_lines,
             articles,
         }
@@ -680,9 +682,9 @@ struct Batches {
     extracted: Vec<BatchClaims>,
     /// Time the feed spent waiting for the batch in flight.
     waited: Duration,
-    /// Where each batch's claim texts go as it comes back; the first error ends the
-    /// writing, and the run fails when extraction is over.
-    spill: io::Result<TextSpill>,
+    /// Where each batch's claim texts and wordings go as it comes back; the first
+    /// error ends the writing, and the run fails when extraction is over.
+    spills: io::Result<Spills>,
 }
 
 impl Batches {
@@ -735,14 +737,13 @@ impl Batches {
     }
 
     fn take(&mut self, batch: Vec<Article>, mut extracted: BatchClaims) {
-        let texts = std::mem::take(&mut extracted.texts);
-        if let Ok(spill) = &mut self.spill {
-            match spill.append(texts.iter().map(|text| &**text)) {
-                Ok(spans) => extracted.text_spans = spans,
-                Err(error) => self.spill = Err(error),
+        if let Ok(spills) = &mut self.spills {
+            if let Err(error) = spills.keep(&mut extracted) {
+                self.spills = Err(error);
             }
         }
-        drop(texts);
+        extracted.texts = Vec::new();
+        extracted.wordings = Wordings::default();
         self.extracted.push(extracted);
         self.articles
             .extend(batch.into_iter().map(|article| Article {
@@ -752,12 +753,36 @@ impl Batches {
     }
 }
 
+/// The temporary files of a run's claim texts and wordings.
+struct Spills {
+    texts: Spill,
+    wordings: Spill,
+}
+
+impl Spills {
+    fn new() -> io::Result<Spills> {
+        Ok(Spills {
+            texts: Spill::new()?,
+            wordings: Spill::new()?,
+        })
+    }
+
+    /// Writes a batch's texts and wordings, and notes where they went.
+    fn keep(&mut self, batch: &mut BatchClaims) -> io::Result<()> {
+        batch.text_spans = self
+            .texts
+            .append(batch.texts.iter().map(|text| text.as_bytes()))?;
+        batch.wording_spans = batch.wordings.spill(&mut self.wordings)?;
+        Ok(())
+    }
+}
+
 /// Drops the lines each outlet repeats, and lays every claim out in article order.
 fn finish_extraction(
     config: &Config,
     articles: Vec<Article>,
     mut extracted: Vec<BatchClaims>,
-    spill: TextSpill,
+    spills: Spills,
 ) -> io::Result<Extraction> {
     let outlets: Vec<String> = articles
         .iter()
@@ -787,7 +812,7 @@ fn finish_extraction(
     let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
     let mut claims = Vec::with_capacity(total);
     let mut text_spans = Vec::with_capacity(total);
-    let mut wordings = Wordings::with_room_for(extracted.iter().map(|b| &b.wordings));
+    let mut wording_spans = Vec::with_capacity(total);
     let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
@@ -796,7 +821,7 @@ fn finish_extraction(
         // is copied.
         claims.extend(batch.claims);
         text_spans.extend(batch.text_spans);
-        wordings.append(&batch.wordings);
+        wording_spans.extend(batch.wording_spans);
         batch.articles
     });
     for (index, (article, (result, count))) in articles.into_iter().zip(yielded).enumerate() {
@@ -823,8 +848,8 @@ fn finish_extraction(
         article_shingles,
         article_story_keys,
         claims,
-        wordings,
-        texts: spill.finish(text_spans)?,
+        wordings: spills.wordings.finish(wording_spans)?,
+        texts: ClaimTexts::new(spills.texts.finish(text_spans)?),
         claim_article,
     })
 }
@@ -848,7 +873,7 @@ pub fn analyze(
     let mut ingested = ingested?;
     let streamed = streamed.with_context(|| {
         format!(
-            "cannot keep the claims' texts on disk in {} (TMPDIR)",
+            "cannot keep the claims' texts and wordings on disk in {} (TMPDIR)",
             std::env::temp_dir().display()
         )
     })?;
@@ -875,7 +900,13 @@ pub fn analyze(
         &extraction.corpus(&story_articles),
         &config.agreement,
         &config.stories,
-    );
+    )
+    .with_context(|| {
+        format!(
+            "cannot read the claims' wordings back from {}",
+            std::env::temp_dir().display()
+        )
+    })?;
     drop(story_articles);
     bar.finish_and_clear();
     lap("agreement");
@@ -1014,11 +1045,12 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             *count -= 1;
             result.dropped_furniture += 1;
         }
-        batch.wordings.retain(|claim| keep[claim]);
-        let mut kept = keep.iter();
-        batch
-            .text_spans
-            .retain(|_| *kept.next().expect("a flag for every claim"));
+        let keep_spans = |spans: &mut Vec<Span>| {
+            let mut kept = keep.iter();
+            spans.retain(|_| *kept.next().expect("a flag for every claim"));
+        };
+        keep_spans(&mut batch.text_spans);
+        keep_spans(&mut batch.wording_spans);
         let mut keep = keep.into_iter();
         batch
             .claims
@@ -1028,7 +1060,7 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
 
 #[cfg(test)]
 mod tests {
-    use super::{extract_in_batches, text_head, Standing, SupportCount};
+    use super::{extract_in_batches, text_head, Standing, SupportCount, Wordings};
     use crate::config::Config;
     use crate::ingest::{Article, Window};
     use crate::progress::Progress;
@@ -1139,7 +1171,9 @@ mod tests {
             let texts: Vec<String> = (0..extraction.texts.len())
                 .map(|claim| extraction.texts.get(claim).unwrap())
                 .collect();
-            format!("{extraction:?} {texts:?}")
+            let every_claim: Vec<usize> = (0..extraction.claims.len()).collect();
+            let wordings = Wordings::read(&extraction.wordings, &every_claim).unwrap();
+            format!("{extraction:?} {texts:?} {wordings:?}")
         };
         let whole = extract(1024);
         assert!(whole.contains("$52 million") && whole.contains("a/4.txt"));

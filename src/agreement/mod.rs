@@ -14,11 +14,14 @@ mod compare;
 mod facts;
 mod stories;
 
+use std::io;
+
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::claims::spill::Spilled;
 use crate::claims::{blocking_key, Claim, Wordings};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
@@ -33,7 +36,8 @@ pub use stories::{day_number, Stories, Story, StoryArticle};
 pub struct Corpus<'a> {
     pub claims: &'a [Claim],
     /// Each claim's wording.
-    pub wordings: &'a Wordings,
+    /// Each claim's wording, on disk: read a story at a time.
+    pub wordings: &'a Spilled,
     /// Article index of each claim.
     pub claim_article: &'a [usize],
     /// Outlet index of each article.
@@ -105,10 +109,10 @@ pub fn analyze(
     corpus: &Corpus,
     config: &AgreementConfig,
     stories_config: &StoriesConfig,
-) -> Agreement {
+) -> io::Result<Agreement> {
     let stories = stories::group(corpus.articles, stories_config);
     let copied_articles = copied_article_pairs(corpus, config);
-    let evidence = related_pairs(corpus, &stories, &copied_articles, config);
+    let evidence = related_pairs(corpus, &stories, &copied_articles, config)?;
     let claim_count = corpus.claims.len();
 
     let mut fact_sets = DisjointSets::new(claim_count);
@@ -152,7 +156,7 @@ pub fn analyze(
     }
 
     let (voices, claim_voice) = voices(corpus, &mut copy_sets);
-    Agreement {
+    Ok(Agreement {
         stories,
         evidence,
         copied_articles,
@@ -161,7 +165,7 @@ pub fn analyze(
         claim_value,
         claim_voice,
         voices,
-    }
+    })
 }
 
 /// A fact is named after its smallest claim id, so its id only changes when that claim
@@ -384,12 +388,8 @@ fn related_pairs(
     stories: &Stories,
     copied_articles: &[(usize, usize)],
     config: &AgreementConfig,
-) -> Vec<Evidence> {
+) -> io::Result<Vec<Evidence>> {
     let claims = corpus.claims;
-    let worded = |claim: usize| Worded {
-        claim: &claims[claim],
-        wording: corpus.wordings.get(claim),
-    };
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
     // Claims come in article order: article i's are first_claim[i]..first_claim[i + 1].
     let mut first_claim = vec![0; corpus.articles.len() + 1];
@@ -402,15 +402,19 @@ fn related_pairs(
     let by_story: Vec<Vec<Evidence>> = stories
         .stories
         .par_iter()
-        .map(|story| {
+        .map(|story| -> io::Result<Vec<Evidence>> {
             let story_claims: Vec<usize> = story
                 .articles
                 .iter()
                 .flat_map(|&article| first_claim[article]..first_claim[article + 1])
                 .collect();
-            let keys: Vec<Vec<u64>> = story_claims
-                .iter()
-                .map(|&claim| blocking_keys(worded(claim)))
+            let wordings = Wordings::read(corpus.wordings, &story_claims)?;
+            let worded = |place: usize| Worded {
+                claim: &claims[story_claims[place]],
+                wording: wordings.get(place),
+            };
+            let keys: Vec<Vec<u64>> = (0..story_claims.len())
+                .map(|place| blocking_keys(worded(place)))
                 .collect();
             // Each key's claims as places in `story_claims`, ascending.
             let mut holders: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
@@ -421,7 +425,7 @@ fn related_pairs(
             }
             holders.retain(|_, places| (2..=config.max_key_claims).contains(&places.len()));
             let (names, claim_names) = numbered_names(&story_claims, claims);
-            (0..story_claims.len())
+            let edges = (0..story_claims.len())
                 .into_par_iter()
                 .map_init(FxHashMap::default, |known_pairs, place| {
                     let a = story_claims[place];
@@ -466,16 +470,18 @@ fn related_pairs(
                                     &mut same_name,
                                 )
                             };
-                            compare_with(worded(a), worded(b), copied, config, entities).map(
-                                |(relation, similarity)| Evidence::new(a, b, similarity, relation),
-                            )
+                            compare_with(worded(place), worded(place_b), copied, config, entities)
+                                .map(|(relation, similarity)| {
+                                    Evidence::new(a, b, similarity, relation)
+                                })
                         })
                         .collect::<Vec<Evidence>>()
                 })
                 .flatten_iter()
-                .collect::<Vec<Evidence>>()
+                .collect::<Vec<Evidence>>();
+            Ok(edges)
         })
-        .collect();
+        .collect::<io::Result<_>>()?;
     // Joined by hand, each story's edges freed as they are copied: rayon's `flat_map`
     // then `collect` held every edge twice at the end of the stage, the run's peak
     // memory (100,000 articles: 0.4 GB of edges).
@@ -483,7 +489,7 @@ fn related_pairs(
     for edges in by_story {
         evidence.extend(edges);
     }
-    evidence
+    Ok(evidence)
 }
 
 /// The distinct names the claims in `story_claims` give, in order of first mention,
@@ -552,12 +558,19 @@ impl DisjointSets {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::spill::Spill;
     use crate::claims::ClaimExtractor;
     use crate::config::Config;
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
     fn analyse(articles: &[(&str, &str)]) -> (Vec<String>, Vec<usize>, Agreement) {
         analyse_with(&Config::builtin(), articles)
+    }
+
+    fn spilled(wordings: &Wordings) -> Spilled {
+        let mut spill = Spill::new().unwrap();
+        let spans = wordings.spill(&mut spill).unwrap();
+        spill.finish(spans).unwrap()
     }
 
     fn analyse_with(
@@ -597,14 +610,14 @@ mod tests {
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
         let corpus = Corpus {
             claims: &claims,
-            wordings: &wordings,
+            wordings: &spilled(&wordings),
             claim_article: &claim_article,
             article_outlet: &article_outlet,
             article_shingles: &shingles,
             outlets: &outlets,
             articles: &story_articles,
         };
-        let agreement = analyze(&corpus, &config.agreement, &config.stories);
+        let agreement = analyze(&corpus, &config.agreement, &config.stories).unwrap();
         (texts, claim_article, agreement)
     }
 
@@ -746,14 +759,14 @@ mod tests {
         ];
         let corpus = Corpus {
             claims: &claims,
-            wordings: &wordings,
+            wordings: &spilled(&wordings),
             claim_article: &[0, 1],
             article_outlet: &[0, 0],
             article_shingles: &[a.shingles, b.shingles],
             outlets: &["x".to_string()],
             articles: &story_articles,
         };
-        let agreement = analyze(&corpus, &config.agreement, &config.stories);
+        let agreement = analyze(&corpus, &config.agreement, &config.stories).unwrap();
         // One story: the same outlet may well report one event twice.
         assert_eq!(agreement.stories.stories.len(), 1);
         assert!(agreement.evidence.is_empty());

@@ -1,10 +1,13 @@
 //! What only the agreement stage reads of a claim: its key terms and its words, as
 //! hashes, kept for many claims in flat arrays beside the claims themselves.
 
+use std::io;
+
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::spill::{Span, Spill, Spilled};
 use super::Words;
 
 /// One claim's wording, borrowed from `Wordings`.
@@ -43,11 +46,11 @@ pub fn term_keys(terms: &Words) -> Vec<u64> {
 
 /// The wordings of a run of claims, claim after claim, in four flat arrays.
 ///
-/// Agreement alone reads these, and they are most of what a claim weighs beyond its
-/// text. Held in each `Claim` as two boxed slices, they cost two allocations a claim
-/// scattered among the allocations of the claims' texts and names, so freeing them
-/// after agreement returned almost nothing to the system; held here, they go in a few
-/// large blocks, dropped whole once agreement is done.
+/// Agreement alone reads these, one story at a time, and they are most of what a
+/// claim weighs beyond its text. An article's and a batch's are held here until the
+/// batch is written to the run's spill (`spill`); agreement reads a story's back
+/// (`read`). Held in each `Claim` as two boxed slices, they cost two allocations a
+/// claim, and were held from extraction to the end of agreement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wordings {
     terms: Vec<u64>,
@@ -116,15 +119,59 @@ impl Wordings {
             .extend(other.word_ends.iter().map(|end| words + end));
     }
 
-    /// Keeps the wordings whose index `keep` accepts, in order.
-    pub fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
-        let mut kept = Wordings::default();
+    /// Writes each wording to `spill` as one record: its count of terms, its terms,
+    /// then its words, little-endian. Returns where each went.
+    pub fn spill(&self, spill: &mut Spill) -> io::Result<Vec<Span>> {
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(self.len());
         for index in 0..self.len() {
-            if keep(index) {
-                kept.push(self.get(index));
+            let wording = self.get(index);
+            bytes.extend_from_slice(&(wording.terms.len() as u32).to_le_bytes());
+            for term in wording.terms {
+                bytes.extend_from_slice(&term.to_le_bytes());
             }
+            for word in wording.words {
+                bytes.extend_from_slice(&word.to_le_bytes());
+            }
+            ends.push(bytes.len());
         }
-        *self = kept;
+        let starts = std::iter::once(0).chain(ends.iter().copied());
+        spill.append(starts.zip(&ends).map(|(start, &end)| &bytes[start..end]))
+    }
+
+    /// The wordings of `claims` read back from what `spill` wrote, in the order asked:
+    /// wording `k` of the result is claim `claims[k]`'s.
+    pub fn read(spilled: &Spilled, claims: &[usize]) -> io::Result<Wordings> {
+        let records = spilled.read(claims)?;
+        let mut wordings = Wordings::default();
+        for k in 0..claims.len() {
+            let record = records.get(k);
+            let broken = || {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the temporary file of claim wordings changed under the run",
+                )
+            };
+            let (count, rest) = record.split_first_chunk::<4>().ok_or_else(broken)?;
+            let terms_len = 8 * u32::from_le_bytes(*count) as usize;
+            if rest.len() < terms_len || !(rest.len() - terms_len).is_multiple_of(4) {
+                return Err(broken());
+            }
+            let (terms, words) = rest.split_at(terms_len);
+            wordings.terms.extend(
+                terms
+                    .chunks_exact(8)
+                    .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes"))),
+            );
+            wordings.term_ends.push(wordings.terms.len());
+            wordings.words.extend(
+                words
+                    .chunks_exact(4)
+                    .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))),
+            );
+            wordings.word_ends.push(wordings.words.len());
+        }
+        Ok(wordings)
     }
 }
 
@@ -152,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn appending_and_retaining_keep_claims_in_order() {
+    fn appending_keeps_claims_in_order() {
         let parts = [
             wordings(&[(&[1], &[10]), (&[2], &[20, 21])]),
             wordings(&[(&[3], &[30]), (&[4, 5], &[])]),
@@ -168,14 +215,33 @@ mod tests {
             (5, 4, 4)
         );
         parts.iter().for_each(|part| all.append(part));
-        assert_eq!(all.len(), 4);
-        all.retain(|index| index != 1);
         assert_eq!(
             all,
-            wordings(&[(&[1], &[10]), (&[3], &[30]), (&[4, 5], &[])])
+            wordings(&[
+                (&[1], &[10]),
+                (&[2], &[20, 21]),
+                (&[3], &[30]),
+                (&[4, 5], &[])
+            ])
         );
-        all.retain(|_| false);
-        assert!(all.is_empty());
+    }
+
+    #[test]
+    fn wordings_read_back_from_a_spill_are_those_written() {
+        let all = wordings(&[
+            (&[3, u64::MAX], &[7, 7, 1]),
+            (&[], &[]),
+            (&[1], &[]),
+            (&[], &[4]),
+        ]);
+        let mut spill = Spill::new().unwrap();
+        let spans = all.spill(&mut spill).unwrap();
+        let spilled = spill.finish(spans).unwrap();
+        assert_eq!(Wordings::read(&spilled, &[0, 1, 2, 3]).unwrap(), all);
+        assert_eq!(
+            Wordings::read(&spilled, &[3, 0]).unwrap(),
+            wordings(&[(&[], &[4]), (&[3, u64::MAX], &[7, 7, 1])])
+        );
     }
 
     #[test]

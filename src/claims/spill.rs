@@ -1,52 +1,54 @@
-//! Claim texts kept on disk between extraction and the reports.
+//! What extraction yields and only later stages read, kept on disk in between.
 //!
-//! Only claims.csv, facts.csv and the HTML page print a claim's text; nothing between
-//! reads it. Held in memory it was the largest part of a claim (77 bytes on average,
-//! about 100 with its allocation and pointer: 0.4 GB of a 100,000-article run, through
-//! agreement, whose peak it raised). So each batch's texts go to an unnamed temporary
-//! file as the batch is done, and the reports read them back, a block of rows at a
-//! time. The file lives in the page cache, which the kernel may reclaim, not in the
-//! run's own memory; it is removed when the run ends, however it ends.
+//! A claim's text is printed only by the reports (claims.csv, facts.csv, the page), and
+//! its wording is read only by agreement, one story at a time. Held in memory, the two
+//! were most of what a claim weighed: the text 77 bytes on average, about 100 with its
+//! allocation and pointer, the wording about 130 (0.4 and 0.57 GB of a 100,000-article
+//! run, held through agreement, whose peak they set). So each batch's texts and
+//! wordings go to unnamed temporary files as the batch comes back, and are read back a
+//! block of records at a time, nearby records in one read. The files live in the page
+//! cache, which the kernel may reclaim, not in the run's own memory; they are removed
+//! when the run ends, however it ends.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-/// Where one claim's text lies in the file.
+/// Where one record lies in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TextSpan {
+pub struct Span {
     start: u64,
     len: u32,
 }
 
-/// The file being written, during extraction.
+/// A file of records being written, during extraction.
 #[derive(Debug)]
-pub struct TextSpill {
+pub struct Spill {
     writer: BufWriter<File>,
     written: u64,
 }
 
-impl TextSpill {
+impl Spill {
     /// A new spill in the system's temporary directory (`TMPDIR` on Unix).
-    pub fn new() -> io::Result<TextSpill> {
-        Ok(TextSpill {
+    pub fn new() -> io::Result<Spill> {
+        Ok(Spill {
             writer: BufWriter::with_capacity(1 << 20, tempfile::tempfile()?),
             written: 0,
         })
     }
 
-    /// Writes `texts` and returns where each went, in order.
+    /// Writes `records` and returns where each went, in order.
     pub fn append<'a>(
         &mut self,
-        texts: impl IntoIterator<Item = &'a str>,
-    ) -> io::Result<Vec<TextSpan>> {
-        texts
+        records: impl IntoIterator<Item = &'a [u8]>,
+    ) -> io::Result<Vec<Span>> {
+        records
             .into_iter()
-            .map(|text| {
-                let len = u32::try_from(text.len()).map_err(|_| {
-                    io::Error::new(io::ErrorKind::InvalidInput, "a claim text over 4 GiB")
+            .map(|record| {
+                let len = u32::try_from(record.len()).map_err(|_| {
+                    io::Error::new(io::ErrorKind::InvalidInput, "a record over 4 GiB")
                 })?;
-                self.writer.write_all(text.as_bytes())?;
-                let span = TextSpan {
+                self.writer.write_all(record)?;
+                let span = Span {
                     start: self.written,
                     len,
                 };
@@ -56,24 +58,24 @@ impl TextSpill {
             .collect()
     }
 
-    /// The texts at `spans`, claim after claim, readable once everything is written.
-    pub fn finish(self, spans: Vec<TextSpan>) -> io::Result<ClaimTexts> {
+    /// The records at `spans`, claim after claim, readable once everything is written.
+    pub fn finish(self, spans: Vec<Span>) -> io::Result<Spilled> {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
-        Ok(ClaimTexts { file, spans })
+        Ok(Spilled { file, spans })
     }
 }
 
-/// Every claim's text, read back from the spill.
-pub struct ClaimTexts {
+/// A record per claim, read back from a spill.
+pub struct Spilled {
     file: File,
-    spans: Vec<TextSpan>,
+    spans: Vec<Span>,
 }
 
 /// Without the file, whose handle differs from run to run.
-impl std::fmt::Debug for ClaimTexts {
+impl std::fmt::Debug for Spilled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClaimTexts")
-            .field("claims", &self.spans.len())
+        f.debug_struct("Spilled")
+            .field("records", &self.spans.len())
             .finish_non_exhaustive()
     }
 }
@@ -82,7 +84,7 @@ impl std::fmt::Debug for ClaimTexts {
 /// then cost one read per block, not one per row.
 const JOIN_GAP: u64 = 1 << 12;
 
-impl ClaimTexts {
+impl Spilled {
     pub fn len(&self) -> usize {
         self.spans.len()
     }
@@ -91,15 +93,9 @@ impl ClaimTexts {
         self.spans.is_empty()
     }
 
-    /// The text of claim `claim`.
-    pub fn get(&self, claim: usize) -> io::Result<String> {
-        let block = self.read(&[claim])?;
-        Ok(block.get(0).to_string())
-    }
-
-    /// The texts of `claims`, in one block: texts near each other in the file are read
-    /// in one go.
-    pub fn read(&self, claims: &[usize]) -> io::Result<TextBlock> {
+    /// The records of `claims`, in one block: records near each other in the file are
+    /// read in one go.
+    pub fn read(&self, claims: &[usize]) -> io::Result<Records> {
         let span_of = |k: usize| self.spans[claims[k]];
         let mut order: Vec<usize> = (0..claims.len()).collect();
         order.sort_unstable_by_key(|&k| span_of(k).start);
@@ -128,7 +124,51 @@ impl ClaimTexts {
             }
             rest = &rest[taken..];
         }
-        // A run starts and ends with whole texts, so it is whole UTF-8 unless the file
+        Ok(Records { bytes, places })
+    }
+}
+
+/// Records read together; `get(k)` is the record of the `k`th claim asked for.
+#[derive(Debug)]
+pub struct Records {
+    bytes: Vec<u8>,
+    places: Vec<(usize, usize)>,
+}
+
+impl Records {
+    pub fn get(&self, k: usize) -> &[u8] {
+        let (start, end) = self.places[k];
+        &self.bytes[start..end]
+    }
+}
+
+/// Every claim's text, spilled as its UTF-8 bytes.
+#[derive(Debug)]
+pub struct ClaimTexts(Spilled);
+
+impl ClaimTexts {
+    pub fn new(spilled: Spilled) -> ClaimTexts {
+        ClaimTexts(spilled)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The text of claim `claim`.
+    pub fn get(&self, claim: usize) -> io::Result<String> {
+        let block = self.read(&[claim])?;
+        Ok(block.get(0).to_string())
+    }
+
+    /// The texts of `claims`, read as one block.
+    pub fn read(&self, claims: &[usize]) -> io::Result<TextBlock> {
+        let Records { bytes, places } = self.0.read(claims)?;
+        // A read starts and ends with whole texts, so it is whole UTF-8 unless the file
         // was changed under the run.
         let text = String::from_utf8(bytes).map_err(|_| {
             io::Error::new(
@@ -155,7 +195,7 @@ impl TextBlock {
 }
 
 /// Reads `buffer.len()` bytes at `offset` without moving a shared cursor, so worker
-/// threads read one file handle at once (the claim texts here, the cache's packs).
+/// threads read one file handle at once (the spills here, the cache's packs).
 #[cfg(unix)]
 pub(crate) fn read_exact_at(file: &File, buffer: &mut [u8], offset: u64) -> io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
@@ -182,9 +222,9 @@ mod tests {
     use super::*;
 
     fn spilled<'a>(texts: impl IntoIterator<Item = &'a str>) -> ClaimTexts {
-        let mut spill = TextSpill::new().unwrap();
-        let spans = spill.append(texts).unwrap();
-        spill.finish(spans).unwrap()
+        let mut spill = Spill::new().unwrap();
+        let spans = spill.append(texts.into_iter().map(str::as_bytes)).unwrap();
+        ClaimTexts::new(spill.finish(spans).unwrap())
     }
 
     #[test]
@@ -218,12 +258,12 @@ mod tests {
 
     #[test]
     fn spans_from_several_appends_run_on() {
-        let mut spill = TextSpill::new().unwrap();
-        let mut spans = spill.append(["one", "two"]).unwrap();
-        spans.extend(spill.append(["three"]).unwrap());
+        let mut spill = Spill::new().unwrap();
+        let mut spans = spill.append([&b"one"[..], b"two"]).unwrap();
+        spans.extend(spill.append([&b"three"[..]]).unwrap());
         spans.remove(1);
         let all = spill.finish(spans).unwrap();
         assert_eq!(all.len(), 2);
-        assert_eq!(all.get(1).unwrap(), "three");
+        assert_eq!(all.read(&[1, 0]).unwrap().get(0), b"three");
     }
 }
