@@ -102,47 +102,54 @@ enum StoryKey<'a> {
     Word(&'a str),
 }
 
+/// An article's story keys and their weights before IDF.
+fn article_keys<'a>(
+    article: &StoryArticle<'a>,
+    config: &StoriesConfig,
+) -> Vec<(StoryKey<'a>, f64)> {
+    let mut words: FxHashMap<&str, f64> = FxHashMap::default();
+    for word in article.keys.headline.iter() {
+        *words.entry(word).or_default() += config.headline_weight;
+    }
+    for (word, count) in article.keys.lead.iter() {
+        *words.entry(word).or_default() += f64::from(count);
+    }
+    let words = words
+        .into_iter()
+        .map(|(word, count)| (StoryKey::Word(word), count.ln_1p()));
+    let names = article.keys.names.iter().map(|(name, count)| {
+        (
+            StoryKey::Name(name),
+            config.name_weight * f64::from(count).ln_1p(),
+        )
+    });
+    let mut keys: Vec<(StoryKey, f64)> = words.chain(names).collect();
+    keys.retain(|&(_, weight)| weight > 0.0);
+    keys
+}
+
 /// TF-IDF vectors: a key's weight in an article is ln(1 + its weighted count) (headline
 /// words `headline_weight` each, lead words 1 per occurrence, names `name_weight` per
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
 /// which keeps a key every article shares from vanishing in a corpus of two.
 fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
-    let counts: Vec<Vec<(StoryKey, f64)>> = articles
+    // Each article's keys are made twice, once to number every key and once to number
+    // its own: held for every article in between, the keys with their text (32 bytes
+    // each, 10.6 million at 100,000 articles) were the stage's peak memory.
+    let (all_keys, key_id) = super::sorted_ids(articles.par_iter().map(|article| {
+        article_keys(article, config)
+            .into_iter()
+            .map(|(key, _)| key)
+    }));
+    let mut document_frequency = vec![0usize; all_keys.len()];
+    let ids: Vec<Vec<(usize, f64)>> = articles
         .par_iter()
         .map(|article| {
-            let mut words: FxHashMap<&str, f64> = FxHashMap::default();
-            for word in article.keys.headline.iter() {
-                *words.entry(word).or_default() += config.headline_weight;
-            }
-            for (word, count) in article.keys.lead.iter() {
-                *words.entry(word).or_default() += f64::from(count);
-            }
-            let words = words
-                .into_iter()
-                .map(|(word, count)| (StoryKey::Word(word), count.ln_1p()));
-            let names = article.keys.names.iter().map(|(name, count)| {
-                (
-                    StoryKey::Name(name),
-                    config.name_weight * f64::from(count).ln_1p(),
-                )
-            });
-            let mut keys: Vec<(StoryKey, f64)> = words.chain(names).collect();
-            keys.retain(|&(_, weight)| weight > 0.0);
-            keys
+            article_keys(article, config)
+                .iter()
+                .map(|(key, w)| (key_id[key], *w))
+                .collect()
         })
-        .collect();
-
-    let (all_keys, key_id) = super::sorted_ids(
-        counts
-            .par_iter()
-            .map(|keys| keys.iter().map(|&(key, _)| key)),
-    );
-    let mut document_frequency = vec![0usize; all_keys.len()];
-    // Consumed article by article: the keys with their text (32 bytes each, ten million
-    // at 100,000 articles) are freed as their ids are made, not held beside them.
-    let ids: Vec<Vec<(usize, f64)>> = counts
-        .into_par_iter()
-        .map(|keys| keys.iter().map(|(key, w)| (key_id[key], *w)).collect())
         .collect();
     drop((all_keys, key_id));
     for keys in &ids {
@@ -182,7 +189,9 @@ fn similar_pairs(
     config: &StoriesConfig,
 ) -> Vec<Pair> {
     let postings = super::postings(
-        vectors.par_iter().map(|v| v.iter().map(|&(key, _)| key)),
+        vectors
+            .par_iter()
+            .map(|v| v.iter().map(|&(key, _)| key as u32)),
         config.max_key_articles,
     );
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
@@ -211,9 +220,9 @@ fn similar_pairs(
                 // Every later article sharing a key with a, once per shared key.
                 partners.clear();
                 for (key, _) in &vectors[a] {
-                    if let Some(list) = postings.get(key) {
-                        let later = list.partition_point(|&b| b <= a);
-                        partners.extend_from_slice(&list[later..]);
+                    if let Some(list) = postings.get(&(*key as u32)) {
+                        let later = list.partition_point(|&b| b as usize <= a);
+                        partners.extend(list[later..].iter().map(|&b| b as usize));
                     }
                 }
                 // a's vector laid out densely: each candidate's cosine is then one pass
