@@ -471,12 +471,12 @@ fn write_side(
     let mut claims: Vec<usize> = claims.iter().map(|&claim| claim as usize).collect();
     claims.sort_by(|&a, &b| {
         (
-            agreement.claim_value[a],
+            agreement.value_of(a),
             &analysis.outlets[analysis.claim_outlet(a)],
             &analysis.claims[a].id,
         )
             .cmp(&(
-                agreement.claim_value[b],
+                agreement.value_of(b),
                 &analysis.outlets[analysis.claim_outlet(b)],
                 &analysis.claims[b].id,
             ))
@@ -540,7 +540,7 @@ fn write_claim_card(
         "</p>\n<p>{}</p>\n<p class=\"id\">{} · value {} · score {:.3} · {} independent {}</p>\n</div>\n",
         Esc(&cards.text(claim)?),
         record.id,
-        agreement.claim_value[claim] + 1,
+        agreement.value_of(claim) + 1,
         analysis.scores.claim[claim],
         independent,
         if independent == 1 { "voice" } else { "voices" },

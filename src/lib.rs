@@ -229,7 +229,7 @@ impl Analysis {
     fn fact_supports(&self, fact: usize) -> Vec<(u32, SupportCount)> {
         let facts = &self.agreement.facts;
         let outlet = |claim: u32| self.claim_outlet(claim as usize);
-        let voice = |claim: u32| self.agreement.claim_voice[claim as usize];
+        let voice = |claim: u32| self.agreement.voice_of(claim as usize);
         if let [claim] = facts.claims(fact) {
             return vec![(*claim, SupportCount::default())];
         }
@@ -290,10 +290,10 @@ impl Analysis {
     /// the same value.
     fn other_outlets_claims(&self, claim: usize) -> impl Iterator<Item = (usize, bool)> + '_ {
         let agreement = &self.agreement;
-        let (own_outlet, own_value) = (self.claim_outlet(claim), agreement.claim_value[claim]);
+        let (own_outlet, own_value) = (self.claim_outlet(claim), agreement.value_of(claim));
         agreement
             .facts
-            .values(agreement.claim_fact[claim])
+            .values(agreement.fact_of(claim))
             .enumerate()
             .flat_map(move |(value, group)| {
                 group
@@ -305,12 +305,12 @@ impl Analysis {
 
     pub fn standing(&self, claim: usize, support: SupportCount) -> Standing {
         let agreement = &self.agreement;
-        let own_voice = agreement.claim_voice[claim];
+        let own_voice = agreement.voice_of(claim);
         let others_speak = agreement
             .facts
-            .claims(agreement.claim_fact[claim])
+            .claims(agreement.fact_of(claim))
             .iter()
-            .any(|&c| agreement.claim_voice[c as usize] != own_voice);
+            .any(|&c| agreement.voice_of(c as usize) != own_voice);
         Standing::of(
             support.independent_support,
             support.contradicted,
@@ -403,7 +403,7 @@ impl Analysis {
             items.dedup();
             items
         };
-        let voice = |&claim: &u32| agreement.claim_voice[claim as usize];
+        let voice = |&claim: &u32| agreement.voice_of(claim as usize);
         let supporting = distinct(facts.value(fact, leading).iter().map(voice).collect());
         let against = distinct(
             facts
@@ -1083,7 +1083,7 @@ mod tests {
         )
         .unwrap();
         let supports = analysis.supports();
-        let voice = &analysis.agreement.claim_voice;
+        let voice = |claim: usize| analysis.agreement.voice_of(claim);
         let distinct = |mut voices: Vec<usize>| {
             voices.sort_unstable();
             voices.dedup();
@@ -1091,33 +1091,34 @@ mod tests {
         };
         // The cases the fact-by-fact count must get right, each seen at least once.
         let (mut contradicted, mut supported_twice, mut own_outlet_voices) = (0, 0, 0);
-        for claim in 0..analysis.claims.len() {
+        assert_eq!(supports.len(), analysis.claims.len());
+        for (claim, support) in supports.iter().enumerate() {
             let other_voice =
-                |&(other, agrees): &(usize, bool)| agrees && voice[other] != voice[claim];
+                |&(other, agrees): &(usize, bool)| agrees && voice(other) != voice(claim);
             let independent = distinct(
                 analysis
                     .other_outlets_claims(claim)
                     .filter(other_voice)
-                    .map(|(other, _)| voice[other])
+                    .map(|(other, _)| voice(other))
                     .collect(),
             );
-            let fact = analysis.agreement.claim_fact[claim];
-            let value = analysis.agreement.claim_value[claim];
+            let fact = analysis.agreement.fact_of(claim);
+            let value = analysis.agreement.value_of(claim);
             let group_voices = distinct(
                 analysis
                     .agreement
                     .facts
                     .value(fact, value)
                     .iter()
-                    .map(|&other| voice[other as usize])
-                    .filter(|&v| v != voice[claim])
+                    .map(|&other| voice(other as usize))
+                    .filter(|&v| v != voice(claim))
                     .collect(),
             );
             let expected = SupportCount {
                 independent_support: independent,
                 contradicted: !analysis.support(claim).contradicting_outlets.is_empty(),
             };
-            assert_eq!(supports[claim], expected, "claim {claim}");
+            assert_eq!(*support, expected, "claim {claim}");
             contradicted += usize::from(expected.contradicted);
             supported_twice += usize::from(independent >= 2);
             own_outlet_voices += usize::from(group_voices > independent);

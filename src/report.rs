@@ -885,7 +885,7 @@ fn push_claim(
     let claim = &analysis.claims[index];
     let support = analysis.support(index);
     let independent_support = supports[index].independent_support;
-    let fact = agreement.claim_fact[index];
+    let fact = agreement.fact_of(index);
     fixed_into(&mut cells.score, analysis.scores.claim[index]);
     fixed_into(&mut cells.weight, analysis.scores.claim_weight[index]);
     join_into(
@@ -912,7 +912,7 @@ fn push_claim(
             &claim.id.spelled(),
             &agreement.facts.id(fact).spelled(),
             &agreement.stories.stories[agreement.facts.story(fact)].id,
-            cells.value_group.format(agreement.claim_value[index] + 1),
+            cells.value_group.format(agreement.value_of(index) + 1),
             &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
             &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
             &safe_cell(text),
@@ -920,7 +920,7 @@ fn push_claim(
             &safe_cell(&cells.supporting),
             &safe_cell(&cells.contradicting),
             cells.independent.format(independent_support),
-            &safe_cell(&agreement.voices[agreement.claim_voice[index]]),
+            &safe_cell(&agreement.voices[agreement.voice_of(index)]),
             &safe_cell(&cells.entities),
             &safe_cell(claim.hedge.as_deref().unwrap_or_default()),
             &safe_cell(claim.attribution.as_deref().unwrap_or_default()),

@@ -43,9 +43,9 @@ pub fn score_claims(
     let observations = (0..claims.len())
         .map(|claim| Observation {
             source: claim_outlet[claim],
-            item: agreement.claim_fact[claim],
-            value: agreement.claim_value[claim],
-            voice: agreement.claim_voice[claim],
+            item: agreement.fact_of(claim),
+            value: agreement.value_of(claim),
+            voice: agreement.voice_of(claim),
             weight: claim_weight[claim],
         })
         .collect();
@@ -61,7 +61,7 @@ pub fn score_claims(
     // into voices; value coincidences across a handful of facts would only add noise.
     let solution = solve(problem, config, Copying::OFF);
     let claim = (0..claims.len())
-        .map(|c| solution.values(agreement.claim_fact[c])[agreement.claim_value[c]])
+        .map(|c| solution.values(agreement.fact_of(c))[agreement.value_of(c)])
         .collect();
     let fact_value: Vec<usize> = (0..agreement.facts.len())
         .map(|fact| {
@@ -103,9 +103,9 @@ fn claim_weights(
     // per voice was the score stage's largest serial step on large runs.
     let voice = |claim: usize| {
         (
-            agreement.claim_fact[claim],
-            agreement.claim_value[claim],
-            agreement.claim_voice[claim],
+            agreement.fact_of(claim),
+            agreement.value_of(claim),
+            agreement.voice_of(claim),
         )
     };
     let mut by_voice: Vec<usize> = (0..claims.len()).collect();
