@@ -422,7 +422,7 @@ fn write_fact(
         "<article class=\"fact\">\n<h3>{}</h3>\n<p class=\"muted\">confidence {:.3} · {} \
          independent {} for, {} against · {} outlets · fact <code>{}</code> · story \
          <code>{}</code></p>\n",
-        Esc(&cards.text(crate::report::leading_claim(analysis, fact, summary))?),
+        Esc(&cards.text(leading[0] as usize)?),
         analysis.scores.fact[fact],
         summary.voices_for,
         if summary.voices_for == 1 {

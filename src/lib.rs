@@ -504,7 +504,7 @@ impl Extraction {
 
 /// Extracts claims from every article in parallel (reading those `cache` holds from
 /// it), then drops lines an outlet repeats across its articles. Fails only when the
-/// claims' texts cannot be written to a temporary file.
+/// claims' texts and wordings cannot be written to their temporary files.
 pub fn extract(
     articles: Vec<Article>,
     config: &Config,

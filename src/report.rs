@@ -134,7 +134,9 @@ pub fn write_reports(
                     .collect();
                 let leading: Vec<usize> = facts
                     .zip(&summaries)
-                    .map(|(fact, summary)| leading_claim(analysis, fact, summary))
+                    .map(|(fact, summary)| {
+                        analysis.agreement.facts.value(fact, summary.leading)[0] as usize
+                    })
                     .collect();
                 Ok((summaries, analysis.texts.read(&leading)?))
             },
@@ -974,11 +976,6 @@ fn fact_order(analysis: &Analysis) -> Vec<(u32, u32)> {
     // id order without comparing a string.
     order.par_sort_by_key(|&(_, outlets)| std::cmp::Reverse(outlets));
     order
-}
-
-/// The claim that states a fact's leading value, as its row and the page show it.
-pub fn leading_claim(analysis: &Analysis, fact: usize, summary: &FactSummary) -> usize {
-    analysis.agreement.facts.value(fact, summary.leading)[0] as usize
 }
 
 fn fact_row<'a>(

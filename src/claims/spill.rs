@@ -3,8 +3,9 @@
 //! A claim's text is printed only by the reports (claims.csv, facts.csv, the page), and
 //! its wording is read only by agreement, one story at a time. Held in memory, the two
 //! were most of what a claim weighed: the text 77 bytes on average, about 100 with its
-//! allocation and pointer, the wording about 130 (0.4 and 0.57 GB of a 100,000-article
-//! run, held through agreement, whose peak they set). So each batch's texts and
+//! allocation and pointer, the wording about 93 (81 bytes spilled, plus two `usize`
+//! ends, less the spilled count): about 0.4 GB each of a 100,000-article run (whose
+//! spilled files are 341 and 357 MB), held through agreement, whose peak they set. So each batch's texts and
 //! wordings go to unnamed temporary files as the batch comes back, and are read back a
 //! block of records at a time, nearby records in one read. The files live in the page
 //! cache, which the kernel may reclaim, not in the run's own memory; they are removed

@@ -143,15 +143,15 @@ impl Wordings {
     /// wording `k` of the result is claim `claims[k]`'s.
     pub fn read(spilled: &Spilled, claims: &[usize]) -> io::Result<Wordings> {
         let records = spilled.read(claims)?;
+        let broken = || {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the temporary file of claim wordings changed under the run",
+            )
+        };
         let mut wordings = Wordings::default();
         for k in 0..claims.len() {
             let record = records.get(k);
-            let broken = || {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "the temporary file of claim wordings changed under the run",
-                )
-            };
             let (count, rest) = record.split_first_chunk::<4>().ok_or_else(broken)?;
             let terms_len = 8 * u32::from_le_bytes(*count) as usize;
             if rest.len() < terms_len || !(rest.len() - terms_len).is_multiple_of(4) {
