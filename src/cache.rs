@@ -59,7 +59,7 @@ use crate::ingest::Article;
 /// Bumped whenever `ArticleClaims`, its encoding or the pack layout changes shape, so
 /// a directory written by an older layout is never read as the new one (it is another
 /// configuration's, and ages out like one).
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// A record is this (little endian), the payload length (u32), an xxh3-64 checksum of
 /// the rest of the record, the key (u128), then the payload.

@@ -12,7 +12,8 @@ use std::fmt::{self, Write};
 use std::io;
 
 use crate::agreement::Relation;
-use crate::claims::spill::ClaimTexts;
+use crate::claims::spill::ClaimProse;
+use crate::claims::Prose;
 use crate::history::{History, Series};
 use crate::report::HISTORY_FILE;
 use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
@@ -336,13 +337,13 @@ fn most_contradicted(analysis: &Analysis, facts: &[FactSummary]) -> Vec<usize> {
     chosen
 }
 
-/// What a claim card shows beyond the claim itself, and the claims' texts.
+/// What a claim card shows beyond the claim itself, and the claims' prose.
 struct CardInfo<'a> {
     supports: &'a [SupportCount],
     /// Whether each claim is a verbatim copy of a claim in another outlet.
     copied: Vec<bool>,
-    texts: &'a ClaimTexts,
-    /// Why a text could not be read: writing the page stops with a `fmt::Error`, which
+    prose: &'a ClaimProse,
+    /// Why a claim's prose could not be read: writing the page stops with a `fmt::Error`, which
     /// cannot say.
     failed: RefCell<Option<io::Error>>,
 }
@@ -360,13 +361,13 @@ impl<'a> CardInfo<'a> {
         CardInfo {
             supports,
             copied,
-            texts: &analysis.texts,
+            prose: &analysis.prose,
             failed: RefCell::new(None),
         }
     }
 
-    fn text(&self, claim: usize) -> Result<String, fmt::Error> {
-        self.texts.get(claim).map_err(|error| {
+    fn prose(&self, claim: usize) -> Result<Prose, fmt::Error> {
+        self.prose.get(claim).map_err(|error| {
             self.failed.replace(Some(error));
             fmt::Error
         })
@@ -422,7 +423,7 @@ fn write_fact(
         "<article class=\"fact\">\n<h3>{}</h3>\n<p class=\"muted\">confidence {:.3} · {} \
          independent {} for, {} against · {} outlets · fact <code>{}</code> · story \
          <code>{}</code></p>\n",
-        Esc(&cards.text(leading[0] as usize)?),
+        Esc(&cards.prose(leading[0] as usize)?.text),
         analysis.scores.fact[fact],
         summary.voices_for,
         if summary.voices_for == 1 {
@@ -514,6 +515,7 @@ fn write_claim_card(
 ) -> fmt::Result {
     let agreement = &analysis.agreement;
     let record = &analysis.claims[claim];
+    let prose = cards.prose(claim)?;
     write!(
         out,
         "<div class=\"claim {class}\">\n<p class=\"who\">{}",
@@ -528,8 +530,12 @@ fn write_claim_card(
     if let Some(origin) = &record.attribution {
         write!(out, "<span class=\"tag\">via {}</span>", Esc(origin))?;
     }
-    if let Some(hedge) = &record.hedge {
-        write!(out, "<span class=\"tag\">hedged: {}</span>", Esc(hedge))?;
+    if !prose.hedge.is_empty() {
+        write!(
+            out,
+            "<span class=\"tag\">hedged: {}</span>",
+            Esc(&prose.hedge)
+        )?;
     }
     if record.polarity == crate::claims::Polarity::Negated {
         out.write_str("<span class=\"tag\">denial</span>")?;
@@ -538,7 +544,7 @@ fn write_claim_card(
     write!(
         out,
         "</p>\n<p>{}</p>\n<p class=\"id\">{} · value {} · score {:.3} · {} independent {}</p>\n</div>\n",
-        Esc(&cards.text(claim)?),
+        Esc(&prose.text),
         record.id,
         agreement.value_of(claim) + 1,
         analysis.scores.claim[claim],

@@ -47,9 +47,9 @@ use rustc_hash::FxHashMap;
 
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
-use claims::spill::{ClaimTexts, Span, Spill, Spilled};
+use claims::spill::{ClaimProse, Span, Spill, Spilled};
 use claims::StoryKeys;
-use claims::{ArticleClaims, Claim, ClaimExtractor, Wordings};
+use claims::{ArticleClaims, Claim, ClaimExtractor, Prose, Wordings};
 use config::Config;
 use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
@@ -79,8 +79,9 @@ pub struct Analysis {
     /// Outlet names, sorted; indices everywhere else point here.
     pub outlets: Vec<String>,
     pub claims: Vec<Claim>,
-    /// Each claim's text, kept on disk until the reports print it.
-    pub texts: ClaimTexts,
+    /// Each claim's text, hedge and values as written, kept on disk until the reports
+    /// print them.
+    pub prose: ClaimProse,
     pub claim_article: Vec<usize>,
     pub agreement: Agreement,
     pub scores: Scores,
@@ -470,8 +471,8 @@ pub struct Extraction {
     pub claims: Vec<Claim>,
     /// Each claim's wording, which only agreement reads, on disk.
     pub wordings: Spilled,
-    /// Each claim's text, which only the reports read.
-    pub texts: ClaimTexts,
+    /// Each claim's text, hedge and values as written, which only the reports read.
+    pub prose: ClaimProse,
     pub claim_article: Vec<usize>,
 }
 
@@ -628,11 +629,11 @@ impl BatchExtractor<'_> {
 /// 63.4-63.8 s instead of 55.2-55.4 s.
 struct BatchClaims {
     claims: Vec<Claim>,
-    /// The claims' texts and wordings, until the feed writes them to the spills.
-    texts: Vec<Box<str>>,
+    /// The claims' prose and wordings, until the feed writes them to the spills.
+    prose: Vec<Prose>,
     wordings: Wordings,
     /// Where the spills put each claim's text and wording.
-    text_spans: Vec<Span>,
+    prose_spans: Vec<Span>,
     wording_spans: Vec<Span>,
     /// Hash of the line each claim came from.
     claim_lines: Vec<u64>,
@@ -643,7 +644,7 @@ impl BatchClaims {
     fn new(yielded: Vec<ArticleClaims>) -> BatchClaims {
         let total = yielded.iter().map(|result| result.claims.len()).sum();
         let mut claims = Vec::with_capacity(total);
-        let mut texts = Vec::with_capacity(total);
+        let mut prose = Vec::with_capacity(total);
         let mut wordings = Wordings::with_room_for(yielded.iter().map(|r| &r.wordings));
         let mut claim_lines = Vec::with_capacity(total);
         let articles = yielded
@@ -651,7 +652,7 @@ impl BatchClaims {
             .map(|mut result| {
                 let count = result.claims.len();
                 claims.extend(std::mem::take(&mut result.claims));
-                texts.extend(std::mem::take(&mut result.texts));
+                prose.extend(std::mem::take(&mut result.prose));
                 wordings.append(&std::mem::take(&mut result.wordings));
                 claim_lines.extend(std::mem::take(&mut result.claim_lines));
                 (result, count)
@@ -659,9 +660,9 @@ impl BatchClaims {
             .collect();
         BatchClaims {
             claims,
-            texts,
+            prose,
             wordings,
-            text_spans: Vec::new(),
+            prose_spans: Vec::new(),
             wording_spans: Vec::new(),
             claim_lines,
             articles,
@@ -742,7 +743,7 @@ impl Batches {
                 self.spills = Err(error);
             }
         }
-        extracted.texts = Vec::new();
+        extracted.prose = Vec::new();
         extracted.wordings = Wordings::default();
         self.extracted.push(extracted);
         self.articles
@@ -755,23 +756,23 @@ impl Batches {
 
 /// The temporary files of a run's claim texts and wordings.
 struct Spills {
-    texts: Spill,
+    prose: Spill,
     wordings: Spill,
 }
 
 impl Spills {
     fn new() -> io::Result<Spills> {
         Ok(Spills {
-            texts: Spill::new()?,
+            prose: Spill::new()?,
             wordings: Spill::new()?,
         })
     }
 
     /// Writes a batch's texts and wordings, and notes where they went.
     fn keep(&mut self, batch: &mut BatchClaims) -> io::Result<()> {
-        batch.text_spans = self
-            .texts
-            .append(batch.texts.iter().map(|text| text.as_bytes()))?;
+        batch.prose_spans = self
+            .prose
+            .append(batch.prose.iter().map(ClaimProse::encode))?;
         batch.wording_spans = batch.wordings.spill(&mut self.wordings)?;
         Ok(())
     }
@@ -811,7 +812,7 @@ fn finish_extraction(
     // 10k-article run peaked at 784 MB growing, 696 MB sized).
     let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
     let mut claims = Vec::with_capacity(total);
-    let mut text_spans = Vec::with_capacity(total);
+    let mut prose_spans = Vec::with_capacity(total);
     let mut wording_spans = Vec::with_capacity(total);
     let mut claim_article = Vec::with_capacity(total);
     let mut article_shingles = Vec::with_capacity(articles.len());
@@ -820,7 +821,7 @@ fn finish_extraction(
         // Moved out a batch at a time, so each batch's vector is freed as soon as it
         // is copied.
         claims.extend(batch.claims);
-        text_spans.extend(batch.text_spans);
+        prose_spans.extend(batch.prose_spans);
         wording_spans.extend(batch.wording_spans);
         batch.articles
     });
@@ -849,7 +850,7 @@ fn finish_extraction(
         article_story_keys,
         claims,
         wordings: spills.wordings.finish(wording_spans)?,
-        texts: ClaimTexts::new(spills.texts.finish(text_spans)?),
+        prose: ClaimProse::new(spills.prose.finish(prose_spans)?),
         claim_article,
     })
 }
@@ -920,7 +921,7 @@ pub fn analyze(
         article_story_keys,
         claims,
         wordings,
-        texts,
+        prose,
         claim_article,
     } = extraction;
     // Only agreement reads these. Left to the partial move they would live until this
@@ -943,7 +944,7 @@ pub fn analyze(
         articles,
         outlets,
         claims,
-        texts,
+        prose,
         claim_article,
         agreement,
         scores,
@@ -1049,7 +1050,7 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             let mut kept = keep.iter();
             spans.retain(|_| *kept.next().expect("a flag for every claim"));
         };
-        keep_spans(&mut batch.text_spans);
+        keep_spans(&mut batch.prose_spans);
         keep_spans(&mut batch.wording_spans);
         let mut keep = keep.into_iter();
         batch
@@ -1168,13 +1169,13 @@ mod tests {
             assert_eq!(counted, extraction.claims.len(), "batches of {batch}");
             assert_eq!(extraction.claim_article.len(), extraction.claims.len());
             assert_eq!(extraction.wordings.len(), extraction.claims.len());
-            assert_eq!(extraction.texts.len(), extraction.claims.len());
-            let texts: Vec<String> = (0..extraction.texts.len())
-                .map(|claim| extraction.texts.get(claim).unwrap())
+            assert_eq!(extraction.prose.len(), extraction.claims.len());
+            let prose: Vec<crate::claims::Prose> = (0..extraction.prose.len())
+                .map(|claim| extraction.prose.get(claim).unwrap())
                 .collect();
             let every_claim: Vec<usize> = (0..extraction.claims.len()).collect();
             let wordings = Wordings::read(&extraction.wordings, &every_claim).unwrap();
-            format!("{extraction:?} {texts:?} {wordings:?}")
+            format!("{extraction:?} {prose:?} {wordings:?}")
         };
         let whole = extract(1024);
         assert!(whole.contains("$52 million") && whole.contains("a/4.txt"));

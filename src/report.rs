@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::agreement::Relation;
+use crate::claims::spill::ProseBlock;
 use crate::id::{ClaimId, SpelledId};
 use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
 
@@ -110,13 +111,13 @@ pub fn write_reports(
             bom,
             &CLAIM_HEADER,
             claim_order.len(),
-            |rows| analysis.texts.read(&claim_order[rows]),
-            |place, row, texts, cells, out| {
+            |rows| analysis.prose.read(&claim_order[rows]),
+            |place, row, prose, cells, out| {
                 push_claim(
                     analysis,
                     supports,
                     claim_order[row],
-                    texts.get(place),
+                    (prose, place),
                     cells,
                     out,
                 )
@@ -138,11 +139,11 @@ pub fn write_reports(
                         analysis.agreement.facts.value(fact, summary.leading)[0] as usize
                     })
                     .collect();
-                Ok((summaries, analysis.texts.read(&leading)?))
+                Ok((summaries, analysis.prose.read(&leading)?))
             },
             |place, row, (summaries, statements)| {
                 let fact = fact_order[row].0 as usize;
-                fact_row(analysis, fact, &summaries[place], statements.get(place))
+                fact_row(analysis, fact, &summaries[place], statements.text(place))
             },
         ),
         evidence_rows.staged(analysis, bom),
@@ -874,12 +875,12 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
 }
 
 /// Pushes claim `index`'s row of claims.csv onto `out`. `supports` is
-/// `analysis.supports()`.
+/// `analysis.supports()`; the claim's prose is the `place`th of `block`.
 fn push_claim(
     analysis: &Analysis,
     supports: &[SupportCount],
     index: usize,
-    text: &str,
+    (block, place): (&ProseBlock, usize),
     cells: &mut ClaimCells,
     out: &mut Vec<u8>,
 ) {
@@ -900,13 +901,13 @@ fn push_claim(
     );
     join_into(&mut cells.entities, claim.entities.iter());
     cells.values.clear();
-    for (position, value) in claim.values.iter().enumerate() {
+    for (position, (value, written)) in claim.values.iter().zip(block.values(place)).enumerate() {
         if position > 0 {
             cells.values.push_str("; ");
         }
         cells.values.push_str(value.kind.as_str());
         cells.values.push(':');
-        cells.values.push_str(&value.text);
+        cells.values.push_str(written);
     }
     push_record(
         out,
@@ -917,14 +918,14 @@ fn push_claim(
             cells.value_group.format(agreement.value_of(index) + 1),
             &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
             &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
-            &safe_cell(text),
+            &safe_cell(block.text(place)),
             &cells.score,
             &safe_cell(&cells.supporting),
             &safe_cell(&cells.contradicting),
             cells.independent.format(independent_support),
             &safe_cell(&agreement.voices[agreement.voice_of(index)]),
             &safe_cell(&cells.entities),
-            &safe_cell(claim.hedge.as_deref().unwrap_or_default()),
+            &safe_cell(block.hedge(place)),
             &safe_cell(claim.attribution.as_deref().unwrap_or_default()),
             claim.polarity.as_str(),
             &safe_cell(&cells.values),

@@ -618,7 +618,12 @@ mod tests {
             let extracted = extractor.extract(&key, outlet, text);
             claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
             claims.extend(extracted.claims);
-            texts.extend(extracted.texts.into_iter().map(String::from));
+            texts.extend(
+                extracted
+                    .prose
+                    .into_iter()
+                    .map(|prose| String::from(prose.text)),
+            );
             wordings.append(&extracted.wordings);
             shingles.push(extracted.shingles);
             story_keys.push(extracted.story_keys);

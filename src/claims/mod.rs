@@ -45,8 +45,8 @@ pub struct Claim {
     pub entities: Words,
     pub values: Box<[Value]>,
     pub polarity: Polarity,
-    /// The hedging cue, if any ("reportedly", "could").
-    pub hedge: Option<Box<str>>,
+    /// The claim is hedged ("reportedly", "could"); its `Prose` has the cue.
+    pub hedged: bool,
     /// Who the claim is attributed to ("bloomberg"), if anyone other than the outlet.
     pub attribution: Option<Box<str>>,
 }
@@ -66,12 +66,24 @@ impl Polarity {
     }
 }
 
+/// What the reports print of a claim and nothing else reads, so that a run keeps it on
+/// disk (`spill::ClaimProse`) rather than beside the claim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prose {
+    /// The clause as written, trimmed.
+    pub text: Box<str>,
+    /// The hedging cue as written, empty when there is none.
+    pub hedge: Box<str>,
+    /// Each of the claim's `values` as written ("$48 million"), in order.
+    pub values: Vec<Box<str>>,
+}
+
 /// What one article yielded, and what it dropped.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ArticleClaims {
     pub claims: Vec<Claim>,
-    /// The text of each claim, in order: the clause as written, trimmed.
-    pub texts: Vec<Box<str>>,
+    /// What the reports print of each claim, in order.
+    pub prose: Vec<Prose>,
     /// The wording of each claim, in order.
     pub wordings: Wordings,
     /// Hash of the folded line each claim came from, for repeated-line furniture.
@@ -224,7 +236,7 @@ impl<'c> ClaimExtractor<'c> {
                 claim.id = claim_id(article_key, claim.start, claim.end);
                 out.claim_lines.push(line_hashes[sentence.line]);
                 out.claims.push(claim);
-                out.texts.push(reading.text);
+                out.prose.push(reading.prose);
                 sentences_with_claims.insert(index);
             }
         }
@@ -373,12 +385,16 @@ impl<'c> ClaimExtractor<'c> {
             entities: Words::new(entities),
             values: parsed.values.into(),
             polarity,
-            hedge: hedge.map(String::into_boxed_str),
+            hedged: hedge.is_some(),
             attribution: attribution.map(|a| a.origin.into_boxed_str()),
         };
         Reading {
             claim,
-            text: text.into(),
+            prose: Prose {
+                text: text.into(),
+                hedge: hedge.unwrap_or_default().into(),
+                values: parsed.texts,
+            },
             terms: Words::new(terms),
             word_hashes: tokens
                 .iter()
@@ -609,8 +625,7 @@ struct Draft(Reading);
 #[derive(Debug, Clone)]
 pub struct Reading {
     pub claim: Claim,
-    /// The clause as written, trimmed.
-    pub text: Box<str>,
+    pub prose: Prose,
     /// Stemmed key terms.
     pub terms: Words,
     /// Hashes of the clause's folded words, in order (`Wording::words`).

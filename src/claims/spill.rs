@@ -1,11 +1,12 @@
 //! What extraction yields and only later stages read, kept on disk in between.
 //!
-//! A claim's text is printed only by the reports (claims.csv, facts.csv, the page), and
-//! its wording is read only by agreement, one story at a time. Held in memory, the two
-//! were most of what a claim weighed: the text 77 bytes on average, about 100 with its
-//! allocation and pointer, the wording about 93 (81 bytes spilled, plus two `usize`
-//! ends, less the spilled count): about 0.4 GB each of a 100,000-article run (whose
-//! spilled files are 341 and 357 MB), held through agreement, whose peak they set. So each batch's texts and
+//! A claim's prose (its text, hedging cue and values as written) is printed only by
+//! the reports (claims.csv, facts.csv, the page), and its wording is read only by
+//! agreement, one story at a time. Held in memory, the two were most of what a claim
+//! weighed: the text 77 bytes on average, about 100 with its allocation and pointer,
+//! the values as written about 38 more, the wording about 93 (81 bytes spilled, plus
+//! two `usize` ends, less the spilled count): about 0.4 GB each of a 100,000-article
+//! run, held through agreement, whose peak they set. So each batch's prose and
 //! wordings go to unnamed temporary files as the batch comes back, and are read back a
 //! block of records at a time, nearby records in one read. The files live in the page
 //! cache, which the kernel may reclaim, not in the run's own memory; they are removed
@@ -13,6 +14,8 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+
+use super::Prose;
 
 /// Where one record lies in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +41,14 @@ impl Spill {
     }
 
     /// Writes `records` and returns where each went, in order.
-    pub fn append<'a>(
+    pub fn append(
         &mut self,
-        records: impl IntoIterator<Item = &'a [u8]>,
+        records: impl IntoIterator<Item = impl AsRef<[u8]>>,
     ) -> io::Result<Vec<Span>> {
         records
             .into_iter()
             .map(|record| {
+                let record = record.as_ref();
                 let len = u32::try_from(record.len()).map_err(|_| {
                     io::Error::new(io::ErrorKind::InvalidInput, "a record over 4 GiB")
                 })?;
@@ -143,13 +147,35 @@ impl Records {
     }
 }
 
-/// Every claim's text, spilled as its UTF-8 bytes.
+/// Every claim's `Prose`, spilled as one UTF-8 record: a header of the byte lengths of
+/// its parts (the text, the hedge, then each value), each followed by a comma, ended by
+/// a semicolon; then the parts, run together. The header is ASCII, so a block of
+/// records is UTF-8 exactly when the parts are.
 #[derive(Debug)]
-pub struct ClaimTexts(Spilled);
+pub struct ClaimProse(Spilled);
 
-impl ClaimTexts {
-    pub fn new(spilled: Spilled) -> ClaimTexts {
-        ClaimTexts(spilled)
+impl ClaimProse {
+    pub fn new(spilled: Spilled) -> ClaimProse {
+        ClaimProse(spilled)
+    }
+
+    /// The record `prose` is spilled as.
+    pub fn encode(prose: &Prose) -> Vec<u8> {
+        let parts = || {
+            [&prose.text, &prose.hedge]
+                .into_iter()
+                .chain(&prose.values)
+                .map(|part| part.as_bytes())
+        };
+        let mut record = Vec::with_capacity(parts().map(|part| part.len() + 4).sum::<usize>() + 1);
+        let mut digits = itoa::Buffer::new();
+        for part in parts() {
+            record.extend_from_slice(digits.format(part.len()).as_bytes());
+            record.push(b',');
+        }
+        record.push(b';');
+        parts().for_each(|part| record.extend_from_slice(part));
+        record
     }
 
     pub fn len(&self) -> usize {
@@ -160,38 +186,85 @@ impl ClaimTexts {
         self.0.is_empty()
     }
 
-    /// The text of claim `claim`.
-    pub fn get(&self, claim: usize) -> io::Result<String> {
+    /// The prose of claim `claim`.
+    pub fn get(&self, claim: usize) -> io::Result<Prose> {
         let block = self.read(&[claim])?;
-        Ok(block.get(0).to_string())
+        Ok(Prose {
+            text: block.text(0).into(),
+            hedge: block.hedge(0).into(),
+            values: block.values(0).map(Box::from).collect(),
+        })
     }
 
-    /// The texts of `claims`, read as one block.
-    pub fn read(&self, claims: &[usize]) -> io::Result<TextBlock> {
+    /// The prose of `claims`, read as one block.
+    pub fn read(&self, claims: &[usize]) -> io::Result<ProseBlock> {
         let Records { bytes, places } = self.0.read(claims)?;
-        // A read starts and ends with whole texts, so it is whole UTF-8 unless the file
-        // was changed under the run.
-        let text = String::from_utf8(bytes).map_err(|_| {
+        let changed = || {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 "the temporary file of claim texts changed under the run",
             )
-        })?;
-        Ok(TextBlock { text, places })
+        };
+        // A read starts and ends with whole records, so it is whole UTF-8 unless the
+        // file was changed under the run.
+        let text = String::from_utf8(bytes).map_err(|_| changed())?;
+        let mut parts = Vec::with_capacity(3 * places.len());
+        let mut first_part = Vec::with_capacity(places.len() + 1);
+        for (start, end) in places {
+            let first = parts.len();
+            first_part.push(first);
+            let record = &text[start..end];
+            let header = record.find(';').ok_or_else(changed)?;
+            let mut from = start + header + 1;
+            for length in record[..header].split_terminator(',') {
+                let to = from + length.parse::<usize>().map_err(|_| changed())?;
+                if to > end || text.get(from..to).is_none() {
+                    return Err(changed());
+                }
+                parts.push((from, to));
+                from = to;
+            }
+            // Every record has a text and a hedge, and nothing after its parts.
+            if from != end || parts.len() - first < 2 {
+                return Err(changed());
+            }
+        }
+        first_part.push(parts.len());
+        Ok(ProseBlock {
+            text,
+            parts,
+            first_part,
+        })
     }
 }
 
-/// Texts read together; `get(k)` is the text of the `k`th claim asked for.
+/// Prose read together; the accessors take `k`, the `k`th claim asked for.
 #[derive(Debug)]
-pub struct TextBlock {
+pub struct ProseBlock {
     text: String,
-    places: Vec<(usize, usize)>,
+    /// Where each part lies in `text`: claim `k`'s are `parts[first_part[k]..first_part[k + 1]]`.
+    parts: Vec<(usize, usize)>,
+    first_part: Vec<usize>,
 }
 
-impl TextBlock {
-    pub fn get(&self, k: usize) -> &str {
-        let (start, end) = self.places[k];
-        &self.text[start..end]
+impl ProseBlock {
+    fn parts(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.parts[self.first_part[k]..self.first_part[k + 1]]
+            .iter()
+            .map(|&(start, end)| &self.text[start..end])
+    }
+
+    pub fn text(&self, k: usize) -> &str {
+        self.parts(k).next().unwrap_or_default()
+    }
+
+    /// The hedging cue as written, empty when the claim has none.
+    pub fn hedge(&self, k: usize) -> &str {
+        self.parts(k).nth(1).unwrap_or_default()
+    }
+
+    pub fn values(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.parts(k).skip(2)
     }
 }
 
@@ -222,39 +295,73 @@ pub(crate) fn read_exact_at(file: &File, mut buffer: &mut [u8], mut offset: u64)
 mod tests {
     use super::*;
 
-    fn spilled<'a>(texts: impl IntoIterator<Item = &'a str>) -> ClaimTexts {
-        let mut spill = Spill::new().unwrap();
-        let spans = spill.append(texts.into_iter().map(str::as_bytes)).unwrap();
-        ClaimTexts::new(spill.finish(spans).unwrap())
-    }
-
-    #[test]
-    fn texts_come_back_whatever_order_they_are_asked_in() {
-        let texts = ["Mayor Ortiz said", "", "ünïcode — fine", "the last one"];
-        let all = spilled(texts);
-        assert_eq!(all.len(), 4);
-        for (claim, text) in texts.iter().enumerate() {
-            assert_eq!(all.get(claim).unwrap(), *text);
+    fn prose(text: &str, hedge: &str, values: &[&str]) -> Prose {
+        Prose {
+            text: text.into(),
+            hedge: hedge.into(),
+            values: values.iter().map(|&v| v.into()).collect(),
         }
-        let block = all.read(&[3, 0, 2, 0]).unwrap();
-        assert_eq!(
-            [block.get(0), block.get(1), block.get(2), block.get(3)],
-            [texts[3], texts[0], texts[2], texts[0]]
-        );
+    }
+
+    fn spilled(all: &[Prose]) -> ClaimProse {
+        let mut spill = Spill::new().unwrap();
+        let spans = spill.append(all.iter().map(ClaimProse::encode)).unwrap();
+        ClaimProse::new(spill.finish(spans).unwrap())
     }
 
     #[test]
-    fn texts_far_apart_are_read_separately_and_still_placed_right() {
-        let filler = "x".repeat(3 * JOIN_GAP as usize);
-        let texts = ["first", filler.as_str(), "middle", filler.as_str(), "last"];
-        let all = spilled(texts);
-        let block = all.read(&[4, 2, 0]).unwrap();
+    fn prose_comes_back_whatever_order_it_is_asked_in() {
+        let all = [
+            prose(
+                "Mayor Ortiz said 12,5; then 3;",
+                "reportedly",
+                &["12", "$4,5 bn"],
+            ),
+            prose("", "", &[]),
+            prose("ünïcode — fine", "", &["", "März 3"]),
+            prose("7;8,9,", "could", &[]),
+        ];
+        let spilled = spilled(&all);
+        assert_eq!(spilled.len(), 4);
+        for (claim, prose) in all.iter().enumerate() {
+            assert_eq!(&spilled.get(claim).unwrap(), prose);
+        }
+        let block = spilled.read(&[3, 0, 2, 0]).unwrap();
+        for (k, claim) in [3, 0, 2, 0].into_iter().enumerate() {
+            assert_eq!(block.text(k), &*all[claim].text);
+            assert_eq!(block.hedge(k), &*all[claim].hedge);
+            assert!(block.values(k).eq(all[claim].values.iter().map(|v| &**v)));
+        }
+    }
+
+    #[test]
+    fn prose_far_apart_is_read_separately_and_still_placed_right() {
+        let filler = prose(&"x".repeat(3 * JOIN_GAP as usize), "", &[]);
+        let all = [
+            prose("first", "", &[]),
+            filler.clone(),
+            prose("middle", "", &[]),
+            filler.clone(),
+            prose("last", "", &[]),
+        ];
+        let block = spilled(&all).read(&[4, 2, 0]).unwrap();
         assert_eq!(
-            [block.get(0), block.get(1), block.get(2)],
+            [block.text(0), block.text(1), block.text(2)],
             ["last", "middle", "first"]
         );
         // The filler between them is never read.
-        assert!(block.text.len() < filler.len(), "{}", block.text.len());
+        assert!(block.text.len() < filler.text.len(), "{}", block.text.len());
+    }
+
+    #[test]
+    fn a_record_that_does_not_add_up_is_an_error_not_a_misread() {
+        for record in [&b"5,0;abcd"[..], b"2,0;abcd", b"4;abcd", b"abcd", b"2,x;ab"] {
+            let mut spill = Spill::new().unwrap();
+            let spans = spill.append([record]).unwrap();
+            let spilled = ClaimProse::new(spill.finish(spans).unwrap());
+            let error = spilled.read(&[0]).unwrap_err();
+            assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{record:?}");
+        }
     }
 
     #[test]

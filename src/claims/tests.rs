@@ -45,10 +45,12 @@ fn aliases_merge_spellings() {
 
 #[test]
 fn attribution_names_the_origin_and_leaves_the_entities() {
-    let claim = only_claim("Drayton Pharma is in talks to buy Belcourt Labs, Bloomberg reported, citing people familiar with the matter.");
+    let extracted = extract("test-outlet", "Drayton Pharma is in talks to buy Belcourt Labs, Bloomberg reported, citing people familiar with the matter.");
+    let claim = &extracted.claims[0];
     assert_eq!(claim.attribution.as_deref(), Some("bloomberg"));
     assert!(!claim.entities.contains("bloomberg"));
-    assert_eq!(claim.hedge.as_deref(), Some("people familiar with"));
+    assert!(claim.hedged);
+    assert_eq!(&*extracted.prose[0].hedge, "people familiar with");
     let claim =
         only_claim("According to Reuters, Northwind Airlines will close its Elmstead base.");
     assert_eq!(claim.attribution.as_deref(), Some("reuters"));
@@ -115,16 +117,25 @@ fn negation_in_a_trailing_participle_clause_does_not_flip_the_claim() {
 
 #[test]
 fn hedges_are_recorded() {
-    assert_eq!(
-        only_claim("Drayton Pharma reportedly offered $2.1 billion for Belcourt Labs.")
-            .hedge
-            .as_deref(),
-        Some("reportedly")
+    let hedged = extract(
+        "test-outlet",
+        "Drayton Pharma reportedly offered $2.1 billion for Belcourt Labs.",
     );
+    assert!(hedged.claims[0].hedged);
     assert_eq!(
-        only_claim("Drayton Pharma offered $2.1 billion for Belcourt Labs.").hedge,
-        None
+        hedged.prose[0],
+        Prose {
+            text: "Drayton Pharma reportedly offered $2.1 billion for Belcourt Labs.".into(),
+            hedge: "reportedly".into(),
+            values: vec!["$2.1 billion".into()],
+        }
     );
+    let plain = extract(
+        "test-outlet",
+        "Drayton Pharma offered $2.1 billion for Belcourt Labs.",
+    );
+    assert!(!plain.claims[0].hedged);
+    assert_eq!(&*plain.prose[0].hedge, "");
 }
 
 #[test]
@@ -137,7 +148,9 @@ fn furniture_lines_are_dropped_and_counted() {
          Sign up for our morning newsletter to get the day's top stories.\n",
     );
     assert_eq!(extracted.claims.len(), 1);
-    assert!(extracted.texts[0].starts_with("The Alder River Bridge"));
+    assert!(extracted.prose[0]
+        .text
+        .starts_with("The Alder River Bridge"));
     // Two sentences each on the caption and donation lines.
     assert_eq!(extracted.dropped_furniture, 6);
 }
@@ -161,7 +174,7 @@ fn compound_sentences_split_into_claims() {
     );
     let claims = extracted.claims;
     assert_eq!(claims.len(), 2, "{claims:#?}");
-    assert!(extracted.texts[1].starts_with("and Mayor Lena Ortiz"));
+    assert!(extracted.prose[1].text.starts_with("and Mayor Lena Ortiz"));
     assert_eq!(claims[0].values[0].kind, ValueKind::Tally);
 }
 
@@ -173,7 +186,7 @@ fn datelines_are_context_and_wire_agencies_are_origins() {
          Chief executive Paula Grant told staff that Northwind had lost money on its regional routes.",
     );
     assert_eq!(extracted.claims.len(), 2);
-    assert!(extracted.texts[0].starts_with("Northwind Airlines"));
+    assert!(extracted.prose[0].text.starts_with("Northwind Airlines"));
     assert_eq!(
         extracted.claims[0].attribution.as_deref(),
         Some("continental press")
@@ -217,9 +230,10 @@ fn spans_point_at_the_claim_text() {
         "Erdoğan’s office declined to comment; the Kremlin said Türkiye asked to return the S-400.";
     let doc = extractor.tokenizer().tokenize(text);
     let extracted = extractor.extract("k", "o", text);
-    assert_eq!(extracted.texts.len(), extracted.claims.len());
-    for (claim, claim_text) in extracted.claims.iter().zip(&extracted.texts) {
-        assert_eq!(doc.text[claim.start..claim.end].trim(), &**claim_text);
+    assert_eq!(extracted.prose.len(), extracted.claims.len());
+    for (claim, prose) in extracted.claims.iter().zip(&extracted.prose) {
+        assert_eq!(doc.text[claim.start..claim.end].trim(), &*prose.text);
+        assert_eq!(prose.values.len(), claim.values.len());
     }
 }
 
@@ -272,8 +286,10 @@ mod properties {
         let extractor = ClaimExtractor::new(&config);
         let extracted = extractor.extract_with_title("feed.jsonl:1", "Harbor Times", title, text);
         let doc = extractor.tokenizer().tokenize(text);
-        assert_eq!(extracted.texts.len(), extracted.claims.len());
-        for (claim, claim_text) in extracted.claims.iter().zip(&extracted.texts) {
+        assert_eq!(extracted.prose.len(), extracted.claims.len());
+        for (claim, prose) in extracted.claims.iter().zip(&extracted.prose) {
+            let claim_text = &prose.text;
+            assert_eq!(prose.values.len(), claim.values.len());
             let (start, end) = (claim.start, claim.end);
             assert!(start <= end && end <= doc.text.len(), "{start}..{end}");
             assert!(doc.text.is_char_boundary(start) && doc.text.is_char_boundary(end));

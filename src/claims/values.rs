@@ -7,18 +7,18 @@
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::tokenize::{Doc, Shape, Token, Tokenizer};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Value {
     pub kind: ValueKind,
-    /// The number: a year, a month*100+day for dates, an amount otherwise.
+    /// The number: a year, a month*100+day for dates, for a tally its text's hash
+    /// (`tally_amount`), an amount otherwise.
     pub amount: f64,
     /// Currency code for money, the stemmed noun for counts ("job"), empty otherwise.
     pub unit: Box<str>,
-    /// The value as written: "$48 million".
-    pub text: Box<str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ impl Value {
         }
         let agree = match self.kind {
             ValueKind::Year => self.amount == other.amount,
-            ValueKind::Tally => self.text == other.text,
+            ValueKind::Tally => self.amount == other.amount,
             ValueKind::Weekday => {
                 return if self.amount == other.amount {
                     Comparison::Agree
@@ -189,6 +189,8 @@ const MONTH_PREPOSITIONS: &[&str] = &[
 
 pub struct Parsed {
     pub values: Vec<Value>,
+    /// Each value as written ("$48 million"), which only the reports print.
+    pub texts: Vec<Box<str>>,
     /// Tokens read as part of a value; not names, terms or cues.
     pub consumed: Vec<bool>,
 }
@@ -292,7 +294,8 @@ pub fn parse(
             continue;
         }
         if token.shape == Shape::Numeric && doc.token_text(token).contains('-') {
-            values.push(value(doc, tokens, i, i + 1, ValueKind::Tally, 0.0, ""));
+            let amount = tally_amount(doc.token_text(token));
+            values.push(value(doc, tokens, i, i + 1, ValueKind::Tally, amount, ""));
             consumed[i] = true;
             i += 1;
             continue;
@@ -380,13 +383,26 @@ pub fn parse(
         };
         let mut found = value(doc, tokens, i, end, kind, amount, &unit);
         if let Some((start, _)) = symbol {
-            found.text = doc.text[start..tokens[end - 1].end].into();
+            found.1 = doc.text[start..tokens[end - 1].end].into();
         }
         values.push(found);
         consumed[i..consumed_end].iter_mut().for_each(|c| *c = true);
         i = end;
     }
-    Parsed { values, consumed }
+    let (values, texts) = values.into_iter().unzip();
+    Parsed {
+        values,
+        texts,
+        consumed,
+    }
+}
+
+/// A tally agrees only with the same tally as written ("7-2"), and its amount is what
+/// says so: the text's hash in 53 bits, which an `f64` holds exactly. The reports
+/// print the text, which the value itself does not keep; two different tallies share a
+/// hash once in 2^53.
+fn tally_amount(text: &str) -> f64 {
+    (xxh3_64(text.as_bytes()) >> 11) as f64
 }
 
 fn percent_words(tokens: &[Token], at: usize) -> Option<usize> {
@@ -447,13 +463,16 @@ fn value(
     kind: ValueKind,
     amount: f64,
     unit: &str,
-) -> Value {
-    Value {
+) -> (Value, Box<str>) {
+    let value = Value {
         kind,
         amount,
         unit: unit.into(),
-        text: doc.text[tokens[first].start..tokens[last - 1].end].into(),
-    }
+    };
+    (
+        value,
+        doc.text[tokens[first].start..tokens[last - 1].end].into(),
+    )
 }
 
 #[cfg(test)]
@@ -466,10 +485,12 @@ mod tests {
         let tokenizer = Tokenizer::new(&config);
         let doc = tokenizer.tokenize(text);
         let tokens = &doc.sentences[0].tokens;
-        parse(&doc, tokens, &config.lexicons.numbers, &tokenizer)
+        let parsed = parse(&doc, tokens, &config.lexicons.numbers, &tokenizer);
+        parsed
             .values
             .into_iter()
-            .map(|v| (v.kind, v.amount, v.unit.into(), v.text.into()))
+            .zip(parsed.texts)
+            .map(|(v, text)| (v.kind, v.amount, v.unit.into(), text.into()))
             .collect()
     }
 
@@ -538,7 +559,6 @@ mod tests {
             kind: ValueKind::Money,
             amount,
             unit: "usd".into(),
-            text: "".into(),
         };
         assert_eq!(money(48e6).compare(&money(48.5e6), 0.05), Comparison::Agree);
         assert_eq!(
@@ -552,9 +572,22 @@ mod tests {
             kind: ValueKind::Date,
             amount,
             unit: "".into(),
-            text: "".into(),
         };
         assert_eq!(date(309.0).compare(&date(300.0), 0.0), Comparison::Agree);
         assert_eq!(date(309.0).compare(&date(310.0), 0.0), Comparison::Conflict);
+        let tally = |text: &str| Value {
+            kind: ValueKind::Tally,
+            amount: tally_amount(text),
+            unit: "".into(),
+        };
+        assert_eq!(tally("7-2").compare(&tally("7-2"), 0.5), Comparison::Agree);
+        assert_eq!(
+            tally("7-2").compare(&tally("6-3"), 0.5),
+            Comparison::Conflict
+        );
+        assert_eq!(
+            tally("7-2").compare(&tally("2-7"), 0.5),
+            Comparison::Conflict
+        );
     }
 }

@@ -125,13 +125,7 @@ fn claim_weights(
         .par_iter()
         .zip(sharing)
         .map(|(claim, sharing)| {
-            vote_weight(
-                sharing,
-                claim.hedge.is_some(),
-                claim.attribution.is_some(),
-                config,
-            )
-            .product()
+            vote_weight(sharing, claim.hedged, claim.attribution.is_some(), config).product()
         })
         .collect()
 }

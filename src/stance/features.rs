@@ -283,7 +283,7 @@ impl Statement {
         let mut question = false;
         let (mut entities, mut terms): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         let (mut values, mut word_hashes) = (Vec::new(), Vec::new());
-        let (mut polarity, mut hedge, mut attribution) = (Polarity::Affirmed, None, None);
+        let (mut polarity, mut hedged, mut attribution) = (Polarity::Affirmed, false, None);
         for (_, reading) in extractor.read_all(&doc, "") {
             terms.extend(reading.terms.iter().map(str::to_string));
             word_hashes.extend(reading.word_hashes);
@@ -293,7 +293,7 @@ impl Statement {
             if part.polarity == Polarity::Negated {
                 polarity = Polarity::Negated;
             }
-            hedge = hedge.or(part.hedge);
+            hedged |= part.hedged;
             attribution = attribution.or(part.attribution);
             cues.extend(reading.cues);
             question |= reading.question;
@@ -305,7 +305,7 @@ impl Statement {
             entities: Words::new(entities),
             values: values.into(),
             polarity,
-            hedge,
+            hedged,
             attribution,
         };
         let terms = Words::new(terms);
