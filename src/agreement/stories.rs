@@ -189,9 +189,8 @@ fn similar_pairs(
     config: &StoriesConfig,
 ) -> Vec<Pair> {
     let postings = super::postings(
-        vectors
-            .par_iter()
-            .map(|v| v.iter().map(|&(key, _)| key as u32)),
+        vectors,
+        |vector| vector.iter().map(|&(key, _)| key as u32),
         config.max_key_articles,
     );
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
