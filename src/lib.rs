@@ -17,6 +17,7 @@
 
 pub mod agreement;
 pub mod cache;
+pub mod chunked;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -47,9 +48,10 @@ use rustc_hash::FxHashMap;
 
 use agreement::{Agreement, Corpus, StoryArticle};
 use cache::{CacheStats, ExtractionCache};
+use chunked::Chunked;
 use claims::spill::{ClaimProse, Span, Spill, Spilled};
 use claims::StoryKeys;
-use claims::{ArticleClaims, Claim, ClaimExtractor, Prose, Wordings};
+use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, Prose, Wordings};
 use config::Config;
 use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
@@ -78,7 +80,7 @@ pub struct Analysis {
     pub articles: Vec<ArticleInfo>,
     /// Outlet names, sorted; indices everywhere else point here.
     pub outlets: Vec<String>,
-    pub claims: Vec<Claim>,
+    pub claims: Claims,
     /// Each claim's text, hedge and values as written, kept on disk until the reports
     /// print them.
     pub prose: ClaimProse,
@@ -468,7 +470,7 @@ pub struct Extraction {
     pub article_shingles: Vec<Vec<u64>>,
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
-    pub claims: Vec<Claim>,
+    pub claims: Claims,
     /// Each claim's wording, which only agreement reads, on disk.
     pub wordings: Spilled,
     /// Each claim's text, hedge and values as written, which only the reports read.
@@ -562,6 +564,7 @@ fn extract_in_batches<R>(
         in_flight: None,
         articles: Vec::new(),
         extracted: Vec::new(),
+        claims: RunClaims::default(),
         waited: Duration::ZERO,
         spills: Spills::new(),
     };
@@ -576,7 +579,13 @@ fn extract_in_batches<R>(
     batches.take(last, extracted);
     extractor.bar.finish_and_clear();
     let streamed = batches.spills.and_then(|spills| {
-        let extraction = finish_extraction(config, batches.articles, batches.extracted, spills)?;
+        let extraction = finish_extraction(
+            config,
+            batches.articles,
+            batches.extracted,
+            batches.claims,
+            spills,
+        )?;
         let extracting = (batches.waited + started.elapsed()).as_secs_f64();
         Ok(Streamed {
             extraction,
@@ -620,21 +629,15 @@ impl BatchExtractor<'_> {
 }
 
 /// A batch's claims in one vector, article after article, and what else each article
-/// yielded (its `claims` left empty) with its count of claims. With each article's
-/// own vector of claims held to the end of extraction, a 100,000-article run was
-/// resident in 2.61 GB as extraction ended and 3.29 GB once the claims were
-/// flattened; with a vector per batch, in 2.42 and 2.89 GB (one run each). What the
-/// flattening still adds is mimalloc returning the freed batches only on a later
-/// allocation: with MIMALLOC_PURGE_DELAY=0 it adds nothing, but the whole run took
-/// 63.4-63.8 s instead of 55.2-55.4 s.
+/// yielded (its `claims` left empty) with its count of claims. The feed moves the
+/// claims to the run's `RunClaims` as the batch comes back.
 struct BatchClaims {
     claims: Vec<Claim>,
     /// The claims' prose and wordings, until the feed writes them to the spills.
     prose: Vec<Prose>,
     wordings: Wordings,
-    /// Where the spills put each claim's text and wording.
-    prose_spans: Vec<Span>,
-    wording_spans: Vec<Span>,
+    /// The run's number for the batch's first claim.
+    first_claim: usize,
     /// Hash of the line each claim came from.
     claim_lines: Vec<u64>,
     articles: Vec<(ArticleClaims, usize)>,
@@ -662,8 +665,7 @@ impl BatchClaims {
             claims,
             prose,
             wordings,
-            prose_spans: Vec::new(),
-            wording_spans: Vec::new(),
+            first_claim: 0,
             claim_lines,
             articles,
         }
@@ -681,6 +683,7 @@ struct Batches {
     in_flight: Option<mpsc::Receiver<Extracted>>,
     articles: Vec<Article>,
     extracted: Vec<BatchClaims>,
+    claims: RunClaims,
     /// Time the feed spent waiting for the batch in flight.
     waited: Duration,
     /// Where each batch's claim texts and wordings go as it comes back; the first
@@ -739,12 +742,16 @@ impl Batches {
 
     fn take(&mut self, batch: Vec<Article>, mut extracted: BatchClaims) {
         if let Ok(spills) = &mut self.spills {
-            if let Err(error) = spills.keep(&mut extracted) {
+            if let Err(error) = spills.keep(&extracted, &mut self.claims) {
                 self.spills = Err(error);
             }
         }
         extracted.prose = Vec::new();
         extracted.wordings = Wordings::default();
+        extracted.first_claim = self.claims.claims.len();
+        self.claims
+            .claims
+            .extend(std::mem::take(&mut extracted.claims));
         self.extracted.push(extracted);
         self.articles
             .extend(batch.into_iter().map(|article| Article {
@@ -768,14 +775,24 @@ impl Spills {
         })
     }
 
-    /// Writes a batch's texts and wordings, and notes where they went.
-    fn keep(&mut self, batch: &mut BatchClaims) -> io::Result<()> {
-        batch.prose_spans = self
+    /// Writes a batch's prose and wordings, and notes in `run` where they went.
+    fn keep(&mut self, batch: &BatchClaims, run: &mut RunClaims) -> io::Result<()> {
+        let prose_spans = self
             .prose
             .append(batch.prose.iter().map(ClaimProse::encode))?;
-        batch.wording_spans = batch.wordings.spill(&mut self.wordings)?;
+        let wording_spans = batch.wordings.spill(&mut self.wordings)?;
+        run.prose_spans.extend(prose_spans);
+        run.wording_spans.extend(wording_spans);
         Ok(())
     }
+}
+
+/// Every claim fed so far, and where its prose and wording are on disk.
+#[derive(Default)]
+struct RunClaims {
+    claims: Claims,
+    prose_spans: Chunked<Span>,
+    wording_spans: Chunked<Span>,
 }
 
 /// Drops the lines each outlet repeats, and lays every claim out in article order.
@@ -783,6 +800,7 @@ fn finish_extraction(
     config: &Config,
     articles: Vec<Article>,
     mut extracted: Vec<BatchClaims>,
+    mut run: RunClaims,
     spills: Spills,
 ) -> io::Result<Extraction> {
     let outlets: Vec<String> = articles
@@ -803,28 +821,15 @@ fn finish_extraction(
     drop(outlet_index);
     drop_repeated_lines(
         &mut extracted,
+        &mut run,
         &article_outlet,
         config.claims.furniture_repeat_articles,
     );
     let mut infos = Vec::with_capacity(articles.len());
-    // Sized once: growing by doubling copied the largest vector of the run several
-    // times over, and the copies' freed blocks still counted in the peak (a cold
-    // 10k-article run peaked at 784 MB growing, 696 MB sized).
-    let total: usize = extracted.iter().map(|batch| batch.claims.len()).sum();
-    let mut claims = Vec::with_capacity(total);
-    let mut prose_spans = Vec::with_capacity(total);
-    let mut wording_spans = Vec::with_capacity(total);
-    let mut claim_article = Vec::with_capacity(total);
+    let mut claim_article = Vec::with_capacity(run.claims.len());
     let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
-    let yielded = extracted.into_iter().flat_map(|batch| {
-        // Moved out a batch at a time, so each batch's vector is freed as soon as it
-        // is copied.
-        claims.extend(batch.claims);
-        prose_spans.extend(batch.prose_spans);
-        wording_spans.extend(batch.wording_spans);
-        batch.articles
-    });
+    let yielded = extracted.into_iter().flat_map(|batch| batch.articles);
     for (index, (article, (result, count))) in articles.into_iter().zip(yielded).enumerate() {
         infos.push(ArticleInfo {
             key: article.key,
@@ -848,9 +853,9 @@ fn finish_extraction(
         article_outlet,
         article_shingles,
         article_story_keys,
-        claims,
-        wordings: spills.wordings.finish(wording_spans)?,
-        prose: ClaimProse::new(spills.prose.finish(prose_spans)?),
+        claims: run.claims,
+        wordings: spills.wordings.finish(run.wording_spans)?,
+        prose: ClaimProse::new(spills.prose.finish(run.prose_spans)?),
         claim_article,
     })
 }
@@ -998,7 +1003,12 @@ fn note_overlong_clauses(inputs: &mut [InputRecord], articles: &[ArticleInfo], c
 /// counted outlet by outlet, in parallel: one map of every outlet's lines was about
 /// 200 MB of a 100,000-article run as extraction ended (resident memory before and
 /// after counting), and one thread's work.
-fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], min_articles: usize) {
+fn drop_repeated_lines(
+    batches: &mut [BatchClaims],
+    run: &mut RunClaims,
+    article_outlet: &[usize],
+    min_articles: usize,
+) {
     // Each article's batch, its place in the batch, and where its claims start there.
     let mut places = Vec::with_capacity(article_outlet.len());
     for (batch_index, batch) in batches.iter().enumerate() {
@@ -1012,7 +1022,7 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
     by_outlet.sort_by_key(|&article| article_outlet[article]);
     let read = &*batches;
     // (batch, claim in batch, article's place in batch) of every claim to drop.
-    let mut dropped: Vec<(usize, usize, usize)> = by_outlet
+    let dropped: Vec<(usize, usize, usize)> = by_outlet
         .par_chunk_by(|&a, &b| article_outlet[a] == article_outlet[b])
         .flat_map_iter(|articles| {
             let mut articles_with_line: FxHashMap<u64, usize> = FxHashMap::default();
@@ -1036,27 +1046,20 @@ fn drop_repeated_lines(batches: &mut [BatchClaims], article_outlet: &[usize], mi
             dropped
         })
         .collect();
-    dropped.sort_unstable();
-    for run in dropped.chunk_by(|a, b| a.0 == b.0) {
-        let batch = &mut batches[run[0].0];
-        let mut keep = vec![true; batch.claims.len()];
-        for &(_, claim, place) in run {
-            keep[claim] = false;
-            let (result, count) = &mut batch.articles[place];
-            *count -= 1;
-            result.dropped_furniture += 1;
-        }
-        let keep_spans = |spans: &mut Vec<Span>| {
-            let mut kept = keep.iter();
-            spans.retain(|_| *kept.next().expect("a flag for every claim"));
-        };
-        keep_spans(&mut batch.prose_spans);
-        keep_spans(&mut batch.wording_spans);
-        let mut keep = keep.into_iter();
-        batch
-            .claims
-            .retain(|_| keep.next().expect("a flag for every claim"));
+    if dropped.is_empty() {
+        return;
     }
+    let mut keep = vec![true; run.claims.len()];
+    for (batch, claim, place) in dropped {
+        let batch = &mut batches[batch];
+        keep[batch.first_claim + claim] = false;
+        let (result, count) = &mut batch.articles[place];
+        *count -= 1;
+        result.dropped_furniture += 1;
+    }
+    run.claims.retain_flagged(&keep);
+    run.prose_spans.retain_flagged(&keep);
+    run.wording_spans.retain_flagged(&keep);
 }
 
 #[cfg(test)]

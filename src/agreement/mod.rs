@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::spill::Spilled;
-use crate::claims::{blocking_key, Claim, Wordings};
+use crate::claims::{blocking_key, Claims, Wordings};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
 pub use compare::{
@@ -34,8 +34,7 @@ pub use stories::{day_number, Stories, Story, StoryArticle};
 
 /// What the agreement stage needs to know about the corpus besides the claims.
 pub struct Corpus<'a> {
-    pub claims: &'a [Claim],
-    /// Each claim's wording.
+    pub claims: &'a Claims,
     /// Each claim's wording, on disk: read a story at a time.
     pub wordings: &'a Spilled,
     /// Article index of each claim.
@@ -540,7 +539,7 @@ fn related_pairs(
 /// against 3.37-3.43 s borrowing the claims' names here (three runs each).
 fn numbered_names<'c>(
     story_claims: &[usize],
-    claims: &'c [Claim],
+    claims: &'c Claims,
 ) -> (Vec<&'c str>, Vec<SmallVec<[u32; 8]>>) {
     let mut names: Vec<&str> = Vec::new();
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
@@ -611,7 +610,7 @@ mod tests {
     fn spilled(wordings: &Wordings) -> Spilled {
         let mut spill = Spill::new().unwrap();
         let spans = wordings.spill(&mut spill).unwrap();
-        spill.finish(spans).unwrap()
+        spill.finish(spans.into_iter().collect()).unwrap()
     }
 
     fn analyse_with(
@@ -619,7 +618,7 @@ mod tests {
         articles: &[(&str, &str)],
     ) -> (Vec<String>, Vec<usize>, Agreement) {
         let extractor = ClaimExtractor::new(config);
-        let mut claims = Vec::new();
+        let mut claims = Claims::default();
         let mut texts = Vec::new();
         let mut wordings = Wordings::default();
         let mut claim_article = Vec::new();
@@ -790,7 +789,7 @@ mod tests {
         let b = extractor.extract("x/2", "x", text);
         let mut wordings = a.wordings.clone();
         wordings.append(&b.wordings);
-        let claims: Vec<Claim> = a.claims.into_iter().chain(b.claims).collect();
+        let claims: Claims = a.claims.into_iter().chain(b.claims).collect();
         let story_articles = [
             StoryArticle {
                 key: "x/1",

@@ -66,6 +66,9 @@ impl Polarity {
     }
 }
 
+/// Every claim of a run, numbered in article order.
+pub type Claims = crate::chunked::Chunked<Claim>;
+
 /// What the reports print of a claim and nothing else reads, so that a run keeps it on
 /// disk (`spill::ClaimProse`) rather than beside the claim.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,6 +16,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
 use super::Prose;
+use crate::chunked::Chunked;
 
 /// Where one record lies in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ impl Spill {
     }
 
     /// The records at `spans`, claim after claim, readable once everything is written.
-    pub fn finish(self, spans: Vec<Span>) -> io::Result<Spilled> {
+    pub fn finish(self, spans: Chunked<Span>) -> io::Result<Spilled> {
         let file = self.writer.into_inner().map_err(|e| e.into_error())?;
         Ok(Spilled { file, spans })
     }
@@ -73,7 +74,7 @@ impl Spill {
 /// A record per claim, read back from a spill.
 pub struct Spilled {
     file: File,
-    spans: Vec<Span>,
+    spans: Chunked<Span>,
 }
 
 /// Without the file, whose handle differs from run to run.
@@ -306,7 +307,7 @@ mod tests {
     fn spilled(all: &[Prose]) -> ClaimProse {
         let mut spill = Spill::new().unwrap();
         let spans = spill.append(all.iter().map(ClaimProse::encode)).unwrap();
-        ClaimProse::new(spill.finish(spans).unwrap())
+        ClaimProse::new(spill.finish(spans.into_iter().collect()).unwrap())
     }
 
     #[test]
@@ -358,7 +359,7 @@ mod tests {
         for record in [&b"5,0;abcd"[..], b"2,0;abcd", b"4;abcd", b"abcd", b"2,x;ab"] {
             let mut spill = Spill::new().unwrap();
             let spans = spill.append([record]).unwrap();
-            let spilled = ClaimProse::new(spill.finish(spans).unwrap());
+            let spilled = ClaimProse::new(spill.finish(spans.into_iter().collect()).unwrap());
             let error = spilled.read(&[0]).unwrap_err();
             assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{record:?}");
         }
@@ -370,7 +371,7 @@ mod tests {
         let mut spans = spill.append([&b"one"[..], b"two"]).unwrap();
         spans.extend(spill.append([&b"three"[..]]).unwrap());
         spans.remove(1);
-        let all = spill.finish(spans).unwrap();
+        let all = spill.finish(spans.into_iter().collect()).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all.read(&[1, 0]).unwrap().get(0), b"three");
     }

@@ -236,7 +236,7 @@ mod tests {
         ]);
         let mut spill = Spill::new().unwrap();
         let spans = all.spill(&mut spill).unwrap();
-        let spilled = spill.finish(spans).unwrap();
+        let spilled = spill.finish(spans.into_iter().collect()).unwrap();
         assert_eq!(Wordings::read(&spilled, &[0, 1, 2, 3]).unwrap(), all);
         assert_eq!(
             Wordings::read(&spilled, &[3, 0]).unwrap(),

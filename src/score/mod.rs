@@ -9,7 +9,7 @@ pub mod engine;
 use rayon::prelude::*;
 
 use crate::agreement::Agreement;
-use crate::claims::Claim;
+use crate::claims::Claims;
 use crate::config::ScoreConfig;
 pub use engine::{
     confidence, posterior_mean, prior, solve, unobserved_values, vote_strength, Copying,
@@ -33,7 +33,7 @@ pub struct Scores {
 
 /// `claim_outlet` gives each claim's outlet index; `outlets` is their count.
 pub fn score_claims(
-    claims: &[Claim],
+    claims: &Claims,
     claim_outlet: &[usize],
     outlets: usize,
     agreement: &Agreement,
@@ -94,7 +94,7 @@ pub fn score_claims(
 /// Hedged and attributed claims vote with reduced weight; the outlets sharing one voice
 /// on one value split one vote (plus `copy_weight` for each extra copy).
 fn claim_weights(
-    claims: &[Claim],
+    claims: &Claims,
     claim_outlet: &[usize],
     agreement: &Agreement,
     config: &ScoreConfig,
