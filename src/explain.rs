@@ -44,7 +44,7 @@ struct ClaimRecord {
     score: f64,
     supporting_outlets: String,
     contradicting_outlets: String,
-    independent_support: usize,
+    independent_support: u32,
     voice: String,
     hedge: String,
     attribution: String,
