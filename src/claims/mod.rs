@@ -20,6 +20,7 @@ mod words;
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
+use ustr::Ustr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
@@ -48,7 +49,8 @@ pub struct Claim {
     /// The claim is hedged ("reportedly", "could"); its `Prose` has the cue.
     pub hedged: bool,
     /// Who the claim is attributed to ("bloomberg"), if anyone other than the outlet.
-    pub attribution: Option<Box<str>>,
+    /// Interned: a run's claims cite a few thousand origins at most.
+    pub attribution: Option<Ustr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -389,7 +391,7 @@ impl<'c> ClaimExtractor<'c> {
             values: parsed.values.into(),
             polarity,
             hedged: hedge.is_some(),
-            attribution: attribution.map(|a| a.origin.into_boxed_str()),
+            attribution: attribution.map(|a| Ustr::from(&a.origin)),
         };
         Reading {
             claim,
@@ -435,7 +437,7 @@ impl<'c> ClaimExtractor<'c> {
             return None;
         }
         if claim.attribution.is_none() {
-            claim.attribution = dateline_origin.map(Box::from);
+            claim.attribution = dateline_origin.map(Ustr::from);
         }
         Some(reading)
     }

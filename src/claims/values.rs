@@ -7,6 +7,7 @@
 use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
+use ustr::Ustr;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::tokenize::{Doc, Shape, Token, Tokenizer};
@@ -18,7 +19,8 @@ pub struct Value {
     /// (`tally_amount`), an amount otherwise.
     pub amount: f64,
     /// Currency code for money, the stemmed noun for counts ("job"), empty otherwise.
-    pub unit: Box<str>,
+    /// Interned: a few hundred distinct units name millions of values.
+    pub unit: Ustr,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -467,7 +469,7 @@ fn value(
     let value = Value {
         kind,
         amount,
-        unit: unit.into(),
+        unit: Ustr::from(unit),
     };
     (
         value,
