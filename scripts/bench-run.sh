@@ -64,17 +64,17 @@ cargo build --release --quiet --bin credence --example words_baseline
 # Checked before anything is generated or run, so a size this machine cannot hold
 # stops at once with the numbers rather than minutes later, out of disk or killed for
 # memory. Per article, as measured on generated corpora of 100,000 articles: about
-# 6 KB of corpus on disk (4.1 KB of text plus file-system overhead), 54 KB of reports,
-# extraction cache and the run's temporary files of claim texts and wordings (3.4 GB
-# of CSVs, 1.3 GB of cache, 0.7 GB of temporary files, counted here as if TMPDIR were
-# on the same disk), and 25 KB of peak resident memory (2.49 GB, the highest of three
-# runs; 2.27 GB the lowest). BENCH_RUN_FORCE=1 runs anyway.
-need_kb=$((articles * 54))
+# 6 KB of corpus on disk (4.1 KB of text plus file-system overhead), 56 KB of reports,
+# extraction cache and the run's temporary files of claim prose and wordings (3.4 GB
+# of CSVs, 1.3 GB of cache, 0.8 GB of temporary files, counted here as if TMPDIR were
+# on the same disk), and 18 KB of peak resident memory (1.78 GB, the highest of three
+# runs at 1d13711; 1.71 GB the lowest). BENCH_RUN_FORCE=1 runs anyway.
+need_kb=$((articles * 56))
 [[ -f "$corpus/generated.txt" ]] || need_kb=$((need_kb + articles * 6))
 # The last run's reports are removed before this one writes its own.
 free_kb="$(df -Pk "$out" | awk 'NR == 2 { print $4 }')"
 [[ -d "$reports" ]] && free_kb=$((free_kb + $(du -sk "$reports" | cut -f1)))
-memory_kb=$((articles * 25))
+memory_kb=$((articles * 18))
 available_kb="$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo 2>/dev/null || true)"
 refuse() {
     if [[ "${BENCH_RUN_FORCE:-0}" == 1 ]]; then
