@@ -694,7 +694,7 @@ struct Batches {
     claims: RunClaims,
     /// Time the feed spent waiting for the batch in flight.
     waited: Duration,
-    /// Where each batch's claim texts and wordings go as it comes back; the first
+    /// Where each batch's claim prose and wordings go as it comes back; the first
     /// error ends the writing, and the run fails when extraction is over.
     spills: io::Result<Spills>,
 }
@@ -769,7 +769,7 @@ impl Batches {
     }
 }
 
-/// The temporary files of a run's claim texts and wordings.
+/// The temporary files of a run's claim prose and wordings.
 struct Spills {
     prose: Spill,
     wordings: Spill,
@@ -785,9 +785,9 @@ impl Spills {
 
     /// Writes a batch's prose and wordings, and notes in `run` where they went.
     fn keep(&mut self, batch: &BatchClaims, run: &mut RunClaims) -> io::Result<()> {
-        let prose_spans = self
-            .prose
-            .append(batch.prose.iter().map(ClaimProse::encode))?;
+        let prose_spans = self.prose.append(batch.prose.len(), |k, record| {
+            ClaimProse::encode(&batch.prose[k], record)
+        })?;
         let wording_spans = batch.wordings.spill(&mut self.wordings)?;
         run.prose_spans.extend(prose_spans);
         run.wording_spans.extend(wording_spans);
@@ -803,7 +803,8 @@ struct RunClaims {
     wording_spans: Chunked<Span>,
 }
 
-/// Drops the lines each outlet repeats, and lays every claim out in article order.
+/// Drops the lines each outlet repeats, and gathers what each article yielded besides
+/// its claims, which the feed has already moved to `run`.
 fn finish_extraction(
     config: &Config,
     articles: Vec<Article>,

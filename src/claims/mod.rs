@@ -4,8 +4,9 @@
 //! about it (a typed value, a second entity, or enough key terms). Each claim carries
 //! what the agreement stage compares (entities, typed values), what the score stage
 //! weighs (polarity, hedging, attribution); its wording (stemmed terms, word hashes),
-//! which only agreement reads, and its text, which only the reports read, are held
-//! apart: beside the claims as extraction yields them, then on disk (`spill`).
+//! which only agreement reads, and its prose (text, hedge and values as written),
+//! which only the reports read, are held apart: beside the claims as extraction
+//! yields them, then on disk (`spill`).
 //! Extraction is a pure function of one article and the config, so its output can be
 //! cached per article.
 

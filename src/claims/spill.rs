@@ -41,19 +41,23 @@ impl Spill {
         })
     }
 
-    /// Writes `records` and returns where each went, in order.
+    /// Writes `count` records, record `k` being what `encode(k, out)` appends to `out`,
+    /// and returns where each went, in order. One buffer serves every record: the feed
+    /// writes a batch's records between batches, while the workers wait.
     pub fn append(
         &mut self,
-        records: impl IntoIterator<Item = impl AsRef<[u8]>>,
+        count: usize,
+        mut encode: impl FnMut(usize, &mut Vec<u8>),
     ) -> io::Result<Vec<Span>> {
-        records
-            .into_iter()
-            .map(|record| {
-                let record = record.as_ref();
+        let mut record = Vec::new();
+        (0..count)
+            .map(|k| {
+                record.clear();
+                encode(k, &mut record);
                 let len = u32::try_from(record.len()).map_err(|_| {
                     io::Error::new(io::ErrorKind::InvalidInput, "a record over 4 GiB")
                 })?;
-                self.writer.write_all(record)?;
+                self.writer.write_all(&record)?;
                 let span = Span {
                     start: self.written,
                     len,
@@ -160,15 +164,14 @@ impl ClaimProse {
         ClaimProse(spilled)
     }
 
-    /// The record `prose` is spilled as.
-    pub fn encode(prose: &Prose) -> Vec<u8> {
+    /// Appends to `record` the record `prose` is spilled as.
+    pub fn encode(prose: &Prose, record: &mut Vec<u8>) {
         let parts = || {
             [&prose.text, &prose.hedge]
                 .into_iter()
                 .chain(&prose.values)
                 .map(|part| part.as_bytes())
         };
-        let mut record = Vec::with_capacity(parts().map(|part| part.len() + 4).sum::<usize>() + 1);
         let mut digits = itoa::Buffer::new();
         for part in parts() {
             record.extend_from_slice(digits.format(part.len()).as_bytes());
@@ -176,7 +179,6 @@ impl ClaimProse {
         }
         record.push(b';');
         parts().for_each(|part| record.extend_from_slice(part));
-        record
     }
 
     pub fn len(&self) -> usize {
@@ -306,7 +308,9 @@ mod tests {
 
     fn spilled(all: &[Prose]) -> ClaimProse {
         let mut spill = Spill::new().unwrap();
-        let spans = spill.append(all.iter().map(ClaimProse::encode)).unwrap();
+        let spans = spill
+            .append(all.len(), |k, out| ClaimProse::encode(&all[k], out))
+            .unwrap();
         ClaimProse::new(spill.finish(spans.into_iter().collect()).unwrap())
     }
 
@@ -358,7 +362,9 @@ mod tests {
     fn a_record_that_does_not_add_up_is_an_error_not_a_misread() {
         for record in [&b"5,0;abcd"[..], b"2,0;abcd", b"4;abcd", b"abcd", b"2,x;ab"] {
             let mut spill = Spill::new().unwrap();
-            let spans = spill.append([record]).unwrap();
+            let spans = spill
+                .append(1, |_, out| out.extend_from_slice(record))
+                .unwrap();
             let spilled = ClaimProse::new(spill.finish(spans.into_iter().collect()).unwrap());
             let error = spilled.read(&[0]).unwrap_err();
             assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{record:?}");
@@ -368,8 +374,15 @@ mod tests {
     #[test]
     fn spans_from_several_appends_run_on() {
         let mut spill = Spill::new().unwrap();
-        let mut spans = spill.append([&b"one"[..], b"two"]).unwrap();
-        spans.extend(spill.append([&b"three"[..]]).unwrap());
+        let words: [&[u8]; 3] = [b"one", b"two", b"three"];
+        let mut spans = spill
+            .append(2, |k, out| out.extend_from_slice(words[k]))
+            .unwrap();
+        spans.extend(
+            spill
+                .append(1, |_, out| out.extend_from_slice(words[2]))
+                .unwrap(),
+        );
         spans.remove(1);
         let all = spill.finish(spans.into_iter().collect()).unwrap();
         assert_eq!(all.len(), 2);

@@ -122,21 +122,16 @@ impl Wordings {
     /// Writes each wording to `spill` as one record: its count of terms, its terms,
     /// then its words, little-endian. Returns where each went.
     pub fn spill(&self, spill: &mut Spill) -> io::Result<Vec<Span>> {
-        let mut bytes = Vec::new();
-        let mut ends = Vec::with_capacity(self.len());
-        for index in 0..self.len() {
+        spill.append(self.len(), |index, record| {
             let wording = self.get(index);
-            bytes.extend_from_slice(&(wording.terms.len() as u32).to_le_bytes());
+            record.extend_from_slice(&(wording.terms.len() as u32).to_le_bytes());
             for term in wording.terms {
-                bytes.extend_from_slice(&term.to_le_bytes());
+                record.extend_from_slice(&term.to_le_bytes());
             }
             for word in wording.words {
-                bytes.extend_from_slice(&word.to_le_bytes());
+                record.extend_from_slice(&word.to_le_bytes());
             }
-            ends.push(bytes.len());
-        }
-        let starts = std::iter::once(0).chain(ends.iter().copied());
-        spill.append(starts.zip(&ends).map(|(start, &end)| &bytes[start..end]))
+        })
     }
 
     /// The wordings of `claims` read back from what `spill` wrote, in the order asked:
