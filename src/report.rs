@@ -1021,16 +1021,19 @@ impl EvidenceRows {
     fn new(analysis: &Analysis) -> EvidenceRows {
         let claims = &analysis.claims;
         let evidence = &analysis.agreement.evidence;
-        let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
-        by_id.par_sort_unstable_by_key(|&claim| (claims[claim as usize].id, claim));
+        // Sorted as (id, claim) pairs: a sort of claim numbers that looks each id up
+        // reads a random claim at every comparison, and took 2.7 of the 4.1 seconds
+        // this function took on a 100,000-article run (two threads).
+        let mut keyed: Vec<(ClaimId, u32)> = (0..claims.len())
+            .into_par_iter()
+            .map(|claim| (claims[claim].id, claim as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let (ids, by_id): (Vec<ClaimId>, Vec<u32>) = keyed.into_iter().unzip();
         let mut place = vec![0u32; claims.len()];
         for (position, &claim) in by_id.iter().enumerate() {
             place[claim as usize] = position as u32;
         }
-        let ids = by_id
-            .par_iter()
-            .map(|&claim| claims[claim as usize].id)
-            .collect();
         // A counting sort of the rows by their first claim: each claim's count of
         // edges, summed into where its rows start, then every edge placed twice.
         let mut first_row = vec![0u32; claims.len() + 1];
@@ -1065,19 +1068,28 @@ impl EvidenceRows {
             runs.push((run_start as u32, run));
             rest = tail;
         }
-        runs.into_par_iter().for_each(|(run_start, run)| {
-            let base = first_row[run_start as usize];
-            let mut position = run_start as usize;
-            while first_row[position] < base + run.len() as u32 {
-                let own = by_id[position] as usize;
-                let rows = first_row[position] - base..first_row[position + 1] - base;
-                run[rows.start as usize..rows.end as usize].sort_unstable_by_key(|&edge| {
-                    let (a, b) = evidence[edge as usize].claims();
-                    (place[if a == own { b } else { a }], edge)
-                });
-                position += 1;
-            }
-        });
+        // Each row's sort key is read once into a buffer: read at every comparison, its
+        // two cache misses made this sort 1.6 seconds of a 100,000-article run.
+        runs.into_par_iter()
+            .for_each_init(Vec::new, |keyed, (run_start, run)| {
+                let base = first_row[run_start as usize];
+                let mut position = run_start as usize;
+                while first_row[position] < base + run.len() as u32 {
+                    let own = by_id[position] as usize;
+                    let rows = &mut run[(first_row[position] - base) as usize
+                        ..(first_row[position + 1] - base) as usize];
+                    keyed.clear();
+                    keyed.extend(rows.iter().map(|&edge| {
+                        let (a, b) = evidence[edge as usize].claims();
+                        (place[if a == own { b } else { a }], edge)
+                    }));
+                    keyed.sort_unstable();
+                    for (row, &(_, edge)) in rows.iter_mut().zip(keyed.iter()) {
+                        *row = edge;
+                    }
+                    position += 1;
+                }
+            });
         EvidenceRows {
             ids,
             claims: by_id,
