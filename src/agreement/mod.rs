@@ -28,7 +28,7 @@ use crate::id::FactId;
 pub use compare::{
     compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement, Worded,
 };
-use compare::{compare_with, matched_share, names_match};
+use compare::{compare_with, matched_share, names_match, Name};
 pub use facts::Facts;
 pub use stories::{day_number, Stories, Story, StoryArticle};
 
@@ -490,8 +490,8 @@ fn related_pairs(
                         x == y
                             || *known_pairs.entry((x.min(y), x.max(y))).or_insert_with(|| {
                                 names_match(
-                                    names[x as usize],
-                                    names[y as usize],
+                                    &names[x as usize],
+                                    &names[y as usize],
                                     config.fuzzy_name_threshold,
                                 )
                             })
@@ -540,8 +540,8 @@ fn related_pairs(
 fn numbered_names<'c>(
     story_claims: &[usize],
     claims: &'c Claims,
-) -> (Vec<&'c str>, Vec<SmallVec<[u32; 8]>>) {
-    let mut names: Vec<&str> = Vec::new();
+) -> (Vec<Name<'c>>, Vec<SmallVec<[u32; 8]>>) {
+    let mut names: Vec<Name> = Vec::new();
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let claim_names = story_claims
         .iter()
@@ -551,7 +551,7 @@ fn numbered_names<'c>(
                 .iter()
                 .map(|name| {
                     *numbers.entry(name).or_insert_with(|| {
-                        names.push(name);
+                        names.push(Name::new(name));
                         names.len() as u32 - 1
                     })
                 })
