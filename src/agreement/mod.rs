@@ -314,23 +314,26 @@ fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize
     let outlet = corpus.article_outlet;
     (0..corpus.article_shingles.len())
         .into_par_iter()
-        .map_init(Vec::new, |partners, a| {
-            partners.clear();
-            for shingle in &corpus.article_shingles[a] {
-                if let Some(list) = postings.get(shingle) {
-                    let later = list.partition_point(|&b| b as usize <= a);
-                    partners.extend(
+        .map_init(
+            || SharedKeys::new(corpus.article_shingles.len()),
+            |shared, a| {
+                for shingle in &corpus.article_shingles[a] {
+                    if let Some(list) = postings.get(shingle) {
+                        let later = list.partition_point(|&b| b as usize <= a);
                         list[later..]
                             .iter()
                             .map(|&b| b as usize)
-                            .filter(|&b| outlet[a] != outlet[b]),
-                    );
+                            .filter(|&b| outlet[a] != outlet[b])
+                            .for_each(|b| shared.add(b));
+                    }
                 }
-            }
-            shared_at_least(partners, config.copy_min_shared_shingles)
-                .map(|b| (a, b))
-                .collect::<Vec<_>>()
-        })
+                shared
+                    .at_least(config.copy_min_shared_shingles)
+                    .iter()
+                    .map(|&b| (a, b))
+                    .collect::<Vec<_>>()
+            },
+        )
         .flatten_iter()
         .collect()
 }
@@ -385,15 +388,49 @@ where
         .collect()
 }
 
-/// The items listed at least `min` times in `partners` (an item once per key it shares),
-/// each once, ascending. Counting by sorting one list per item replaced a map of every
-/// pair, which was most of the agreement stage on large runs.
-fn shared_at_least(partners: &mut [usize], min: usize) -> impl Iterator<Item = usize> + '_ {
-    partners.sort_unstable();
-    partners
-        .chunk_by(|x, y| x == y)
-        .filter(move |run| run.len() >= min)
-        .map(|run| run[0])
+/// How many keys each partner of the item at hand shares with it, for blocking: a
+/// count per possible partner, and the partners touched, so that resetting costs what
+/// counting did. Counting by sorting the list of partners (one entry per shared key)
+/// was a twentieth of a 10,000-article run's instructions.
+struct SharedKeys {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+    found: Vec<usize>,
+}
+
+impl SharedKeys {
+    /// For partners numbered below `items`.
+    fn new(items: usize) -> SharedKeys {
+        SharedKeys {
+            counts: vec![0; items],
+            touched: Vec::new(),
+            found: Vec::new(),
+        }
+    }
+
+    /// One more key shared with `partner`.
+    fn add(&mut self, partner: usize) {
+        let count = &mut self.counts[partner];
+        if *count == 0 {
+            self.touched.push(partner as u32);
+        }
+        *count += 1;
+    }
+
+    /// The partners sharing at least `min` keys, each once, ascending; the counts start
+    /// again from nothing.
+    fn at_least(&mut self, min: usize) -> &[usize] {
+        self.found.clear();
+        for &partner in &self.touched {
+            let count = std::mem::take(&mut self.counts[partner as usize]);
+            if count as usize >= min {
+                self.found.push(partner as usize);
+            }
+        }
+        self.touched.clear();
+        self.found.sort_unstable();
+        &self.found
+    }
 }
 
 /// Keys a claim is indexed under: its names, the last word of multi-word names
@@ -467,56 +504,65 @@ fn related_pairs(
             let (names, claim_names) = numbered_names(&story_claims, claims);
             let edges = (0..story_claims.len())
                 .into_par_iter()
-                .map_init(FxHashMap::default, |known_pairs, place| {
-                    let a = story_claims[place];
-                    // Every later claim of the story sharing a key with a, once per key.
-                    let mut partners: Vec<usize> = Vec::new();
-                    for key in &keys[place] {
-                        let Some(places) = holders.get(key) else {
-                            continue;
-                        };
-                        let later = places.partition_point(|&p| p as usize <= place);
-                        partners.extend(
+                .map_init(
+                    || (FxHashMap::default(), SharedKeys::new(story_claims.len())),
+                    |(known_pairs, shared), place| {
+                        let a = story_claims[place];
+                        // Every later claim of the story sharing a key with a, once per key.
+                        for key in &keys[place] {
+                            let Some(places) = holders.get(key) else {
+                                continue;
+                            };
+                            let later = places.partition_point(|&p| p as usize <= place);
                             places[later..]
                                 .iter()
                                 .map(|&p| p as usize)
-                                .filter(|&p| outlet_of(a) != outlet_of(story_claims[p])),
-                        );
-                    }
-                    // A story's claims name a few people and places over and over: each
-                    // pair of names is matched once (per thread), not once for every
-                    // pair of claims naming them.
-                    let mut same_name = |x: u32, y: u32| {
-                        x == y
-                            || *known_pairs.entry((x.min(y), x.max(y))).or_insert_with(|| {
-                                names_match(
-                                    &names[x as usize],
-                                    &names[y as usize],
-                                    config.fuzzy_name_threshold,
+                                .filter(|&p| outlet_of(a) != outlet_of(story_claims[p]))
+                                .for_each(|p| shared.add(p));
+                        }
+                        // A story's claims name a few people and places over and over: each
+                        // pair of names is matched once (per thread), not once for every
+                        // pair of claims naming them.
+                        let mut same_name = |x: u32, y: u32| {
+                            x == y
+                                || *known_pairs.entry((x.min(y), x.max(y))).or_insert_with(|| {
+                                    names_match(
+                                        &names[x as usize],
+                                        &names[y as usize],
+                                        config.fuzzy_name_threshold,
+                                    )
+                                })
+                        };
+                        shared
+                            .at_least(config.min_shared_keys)
+                            .iter()
+                            .filter_map(|&place_b| {
+                                let b = story_claims[place_b];
+                                let (article_a, article_b) =
+                                    (corpus.claim_article[a], corpus.claim_article[b]);
+                                let pair = (article_a.min(article_b), article_a.max(article_b));
+                                let copied = copied_articles.binary_search(&pair).is_ok();
+                                let entities = || {
+                                    matched_share(
+                                        &claim_names[place],
+                                        &claim_names[place_b],
+                                        &mut same_name,
+                                    )
+                                };
+                                compare_with(
+                                    worded(place),
+                                    worded(place_b),
+                                    copied,
+                                    config,
+                                    entities,
                                 )
-                            })
-                    };
-                    shared_at_least(&mut partners, config.min_shared_keys)
-                        .filter_map(|place_b| {
-                            let b = story_claims[place_b];
-                            let (article_a, article_b) =
-                                (corpus.claim_article[a], corpus.claim_article[b]);
-                            let pair = (article_a.min(article_b), article_a.max(article_b));
-                            let copied = copied_articles.binary_search(&pair).is_ok();
-                            let entities = || {
-                                matched_share(
-                                    &claim_names[place],
-                                    &claim_names[place_b],
-                                    &mut same_name,
-                                )
-                            };
-                            compare_with(worded(place), worded(place_b), copied, config, entities)
                                 .map(|(relation, similarity)| {
                                     Evidence::new(a, b, similarity, relation)
                                 })
-                        })
-                        .collect::<Vec<Evidence>>()
-                })
+                            })
+                            .collect::<Vec<Evidence>>()
+                    },
+                )
                 .flatten_iter()
                 .collect::<Vec<Evidence>>();
             Ok(edges)
@@ -825,12 +871,14 @@ mod tests {
         // Key 1 and 4 have one item each, key 3 has four: none of them blocks.
         assert_eq!(postings.len(), 1);
         assert_eq!(postings[&2], [0, 1]);
-        let mut partners = vec![5, 3, 5, 7, 3, 5];
-        assert_eq!(
-            shared_at_least(&mut partners, 2).collect::<Vec<_>>(),
-            [3, 5]
-        );
-        assert_eq!(shared_at_least(&mut partners, 3).collect::<Vec<_>>(), [5]);
+        let mut shared = SharedKeys::new(8);
+        let listed = [5, 3, 5, 7, 3, 5];
+        listed.iter().for_each(|&p| shared.add(p));
+        assert_eq!(shared.at_least(2), [3, 5]);
+        // The counts start again: what was counted before is not counted twice.
+        listed.iter().for_each(|&p| shared.add(p));
+        assert_eq!(shared.at_least(3), [5]);
+        assert_eq!(shared.at_least(1), [] as [usize; 0]);
     }
 
     #[test]

@@ -214,14 +214,13 @@ fn similar_pairs(
     (0..vectors.len())
         .into_par_iter()
         .map_init(
-            || (vec![0.0; key_count], Vec::new()),
-            |(dense, partners), a| {
+            || (vec![0.0; key_count], super::SharedKeys::new(vectors.len())),
+            |(dense, shared), a| {
                 // Every later article sharing a key with a, once per shared key.
-                partners.clear();
                 for (key, _) in &vectors[a] {
                     if let Some(list) = postings.get(&(*key as u32)) {
                         let later = list.partition_point(|&b| b as usize <= a);
-                        partners.extend(list[later..].iter().map(|&b| b as usize));
+                        list[later..].iter().for_each(|&b| shared.add(b as usize));
                     }
                 }
                 // a's vector laid out densely: each candidate's cosine is then one pass
@@ -229,7 +228,10 @@ fn similar_pairs(
                 for &(key, weight) in &vectors[a] {
                     dense[key] = weight;
                 }
-                let pairs: Vec<Pair> = super::shared_at_least(partners, config.min_shared_keys)
+                let pairs: Vec<Pair> = shared
+                    .at_least(config.min_shared_keys)
+                    .iter()
+                    .copied()
                     .filter(|&b| close_in_time(a, b))
                     .map(|b| Pair {
                         a,
