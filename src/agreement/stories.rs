@@ -188,11 +188,34 @@ fn similar_pairs(
     vectors: &[Vector],
     config: &StoriesConfig,
 ) -> Vec<Pair> {
+    let key_count = vectors
+        .iter()
+        .filter_map(|vector| vector.last())
+        .map(|&(key, _)| key + 1)
+        .max()
+        .unwrap_or(0);
+    // Keys are counted first and only those that can pair articles are posted. Every
+    // (key, article) pair is 8 bytes, 10.6M pairs at 100,000 articles, and the larger a
+    // corpus the more of them are in keys too common to block on.
+    let mut articles_holding = vec![0u32; key_count];
+    for vector in vectors {
+        for &(key, _) in vector {
+            articles_holding[key] += 1;
+        }
+    }
+    let blocks =
+        |key: usize| (2..=config.max_key_articles).contains(&(articles_holding[key] as usize));
     let postings = super::postings(
         vectors,
-        |vector| vector.iter().map(|&(key, _)| key as u32),
+        |vector| {
+            vector
+                .iter()
+                .filter(|&&(key, _)| blocks(key))
+                .map(|&(key, _)| key as u32)
+        },
         config.max_key_articles,
     );
+    drop(articles_holding);
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
         (Some(x), Some(y)) => Some(x.abs_diff(y)),
         _ => None,
@@ -205,12 +228,6 @@ fn similar_pairs(
         }
         _ => 1.0,
     };
-    let key_count = vectors
-        .iter()
-        .filter_map(|vector| vector.last())
-        .map(|&(key, _)| key + 1)
-        .max()
-        .unwrap_or(0);
     (0..vectors.len())
         .into_par_iter()
         .map_init(
