@@ -1022,7 +1022,7 @@ impl EvidenceRows {
         let claims = &analysis.claims;
         let evidence = &analysis.agreement.evidence;
         // Sorted as (id, claim) pairs: a sort of claim numbers that looks each id up
-        // reads a random claim at every comparison, and took 2.7 of the 4.1 seconds
+        // reads a random claim at every comparison, and took 2.7 of the 5.0 seconds
         // this function took on a 100,000-article run (two threads).
         let mut keyed: Vec<(ClaimId, u32)> = (0..claims.len())
             .into_par_iter()

@@ -319,12 +319,7 @@ fn copied_article_pairs(corpus: &Corpus, config: &AgreementConfig) -> Vec<(usize
             |shared, a| {
                 for shingle in &corpus.article_shingles[a] {
                     if let Some(list) = postings.get(shingle) {
-                        let later = list.partition_point(|&b| b as usize <= a);
-                        list[later..]
-                            .iter()
-                            .map(|&b| b as usize)
-                            .filter(|&b| outlet[a] != outlet[b])
-                            .for_each(|b| shared.add(b));
+                        shared.add_later(a, list, |b| outlet[a] != outlet[b]);
                     }
                 }
                 shared
@@ -417,6 +412,17 @@ impl SharedKeys {
             self.touched.push(partner as u32);
         }
         *count += 1;
+    }
+
+    /// One more key shared with each of a key's `holders` (ascending) after `item` that
+    /// `pairs_with` accepts: each pair is then counted from its first item only.
+    fn add_later(&mut self, item: usize, holders: &[u32], pairs_with: impl Fn(usize) -> bool) {
+        let later = holders.partition_point(|&holder| holder as usize <= item);
+        for &holder in &holders[later..] {
+            if pairs_with(holder as usize) {
+                self.add(holder as usize);
+            }
+        }
     }
 
     /// The partners sharing at least `min` keys, each once, ascending; the counts start
@@ -512,15 +518,11 @@ fn related_pairs(
                         let a = story_claims[place];
                         // Every later claim of the story sharing a key with a, once per key.
                         for key in &keys[place] {
-                            let Some(places) = holders.get(key) else {
-                                continue;
-                            };
-                            let later = places.partition_point(|&p| p as usize <= place);
-                            places[later..]
-                                .iter()
-                                .map(|&p| p as usize)
-                                .filter(|&p| outlet_of(a) != outlet_of(story_claims[p]))
-                                .for_each(|p| shared.add(p));
+                            if let Some(places) = holders.get(key) {
+                                shared.add_later(place, places, |p| {
+                                    outlet_of(a) != outlet_of(story_claims[p])
+                                });
+                            }
                         }
                         // A story's claims name a few people and places over and over: each
                         // pair of names is matched once (per thread), not once for every
@@ -881,6 +883,9 @@ mod tests {
         listed.iter().for_each(|&p| shared.add(p));
         assert_eq!(shared.at_least(3), [5]);
         assert_eq!(shared.at_least(1), [] as [usize; 0]);
+        // Only holders after the item, and only those it may pair with, are counted.
+        shared.add_later(3, &[1, 3, 5, 7], |holder| holder != 7);
+        assert_eq!(shared.at_least(1), [5]);
     }
 
     #[test]

@@ -66,8 +66,8 @@ pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by(|&a, &b| articles[a].key.cmp(articles[b].key).then(a.cmp(&b)));
     let sorted: Vec<StoryArticle> = order.iter().map(|&a| articles[a]).collect();
-    let vectors = vectors(&sorted, config);
-    let pairs = similar_pairs(&sorted, &vectors, config);
+    let (vectors, document_frequency) = vectors(&sorted, config);
+    let pairs = similar_pairs(&sorted, &vectors, &document_frequency, config);
     let mut stories: Vec<Story> = average_link(sorted.len(), &pairs, config.link_threshold)
         .into_iter()
         .map(|members| {
@@ -131,8 +131,9 @@ fn article_keys<'a>(
 /// TF-IDF vectors: a key's weight in an article is ln(1 + its weighted count) (headline
 /// words `headline_weight` each, lead words 1 per occurrence, names `name_weight` per
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
-/// which keeps a key every article shares from vanishing in a corpus of two.
-fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
+/// which keeps a key every article shares from vanishing in a corpus of two. Returned
+/// with each key's document frequency, by key id.
+fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> (Vec<Vector>, Vec<usize>) {
     // Each article's keys are made twice, once to number every key and once to number
     // its own: held for every article in between, the keys with their text (32 bytes
     // each, 10.6 million at 100,000 articles) were the stage's peak memory.
@@ -158,7 +159,8 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
         }
     }
     let n = articles.len() as f64;
-    ids.into_par_iter()
+    let vectors = ids
+        .into_par_iter()
         .map(|mut keys| {
             for (id, weight) in keys.iter_mut() {
                 *weight *= ((1.0 + n) / (1.0 + document_frequency[*id] as f64)).ln() + 1.0;
@@ -170,7 +172,8 @@ fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> Vec<Vector> {
             }
             keys
         })
-        .collect()
+        .collect();
+    (vectors, document_frequency)
 }
 
 /// A proposed pair of articles (`a < b`) and the cosine of their vectors.
@@ -183,28 +186,18 @@ struct Pair {
 
 /// Pairs sharing at least `min_shared_keys` keys that no more than `max_key_articles`
 /// articles hold, published within `max_days_apart` of each other; sorted by (a, b).
+/// `document_frequency` is each key's count of articles, by key id.
 fn similar_pairs(
     articles: &[StoryArticle],
     vectors: &[Vector],
+    document_frequency: &[usize],
     config: &StoriesConfig,
 ) -> Vec<Pair> {
-    let key_count = vectors
-        .iter()
-        .filter_map(|vector| vector.last())
-        .map(|&(key, _)| key + 1)
-        .max()
-        .unwrap_or(0);
-    // Keys are counted first and only those that can pair articles are posted. Every
-    // (key, article) pair is 8 bytes, 10.6M pairs at 100,000 articles, and the larger a
-    // corpus the more of them are in keys too common to block on.
-    let mut articles_holding = vec![0u32; key_count];
-    for vector in vectors {
-        for &(key, _) in vector {
-            articles_holding[key] += 1;
-        }
-    }
-    let blocks =
-        |key: usize| (2..=config.max_key_articles).contains(&(articles_holding[key] as usize));
+    let key_count = document_frequency.len();
+    // Only keys that can pair articles are posted. Every (key, article) pair is 8
+    // bytes, 10.6M pairs at 100,000 articles, and the larger a corpus the more of them
+    // are in keys too common to block on.
+    let blocks = |key: usize| (2..=config.max_key_articles).contains(&document_frequency[key]);
     let postings = super::postings(
         vectors,
         |vector| {
@@ -215,7 +208,6 @@ fn similar_pairs(
         },
         config.max_key_articles,
     );
-    drop(articles_holding);
     let days_apart = |a: usize, b: usize| match (articles[a].day, articles[b].day) {
         (Some(x), Some(y)) => Some(x.abs_diff(y)),
         _ => None,
@@ -236,8 +228,7 @@ fn similar_pairs(
                 // Every later article sharing a key with a, once per shared key.
                 for (key, _) in &vectors[a] {
                     if let Some(list) = postings.get(&(*key as u32)) {
-                        let later = list.partition_point(|&b| b as usize <= a);
-                        list[later..].iter().for_each(|&b| shared.add(b as usize));
+                        shared.add_later(a, list, |_| true);
                     }
                 }
                 // a's vector laid out densely: each candidate's cosine is then one pass
