@@ -51,7 +51,7 @@ use cache::{CacheStats, ExtractionCache};
 use chunked::Chunked;
 use claims::spill::{ClaimProse, Span, Spill, Spilled};
 use claims::StoryKeys;
-use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, Prose, Wordings};
+use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, HeldClaim, Prose, Wordings};
 use config::Config;
 use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
@@ -81,8 +81,8 @@ pub struct Analysis {
     /// Outlet names, sorted; indices everywhere else point here.
     pub outlets: Vec<String>,
     pub claims: Claims,
-    /// Each claim's text, hedge and values as written, kept on disk until the reports
-    /// print them.
+    /// Each claim's text, hedge, names and values as written, kept on disk until the
+    /// reports print them.
     pub prose: ClaimProse,
     pub claim_article: Vec<usize>,
     pub agreement: Agreement,
@@ -479,9 +479,10 @@ pub struct Extraction {
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
     pub claims: Claims,
-    /// Each claim's wording, which only agreement reads, on disk.
+    /// Each claim as agreement compares it (`Worded`), on disk.
     pub wordings: Spilled,
-    /// Each claim's text, hedge and values as written, which only the reports read.
+    /// Each claim's text, hedge, names and values as written, which only the reports
+    /// read.
     pub prose: ClaimProse,
     pub claim_article: Vec<usize>,
 }
@@ -759,7 +760,8 @@ impl Batches {
         extracted.first_claim = self.claims.claims.len();
         self.claims
             .claims
-            .extend(std::mem::take(&mut extracted.claims));
+            .extend(extracted.claims.iter().map(HeldClaim::from));
+        extracted.claims = Vec::new();
         self.extracted.push(extracted);
         self.articles
             .extend(batch.into_iter().map(|article| Article {
@@ -786,9 +788,9 @@ impl Spills {
     /// Writes a batch's prose and wordings, and notes in `run` where they went.
     fn keep(&mut self, batch: &BatchClaims, run: &mut RunClaims) -> io::Result<()> {
         let prose_spans = self.prose.append(batch.prose.len(), |k, record| {
-            ClaimProse::encode(&batch.prose[k], record)
+            ClaimProse::encode(&batch.prose[k], &batch.claims[k], record)
         })?;
-        let wording_spans = batch.wordings.spill(&mut self.wordings)?;
+        let wording_spans = batch.wordings.spill(&batch.claims, &mut self.wordings)?;
         run.prose_spans.extend(prose_spans);
         run.wording_spans.extend(wording_spans);
         Ok(())
@@ -1073,7 +1075,8 @@ fn drop_repeated_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::{extract_in_batches, text_head, Standing, SupportCount, Wordings};
+    use super::{extract_in_batches, text_head, Standing, SupportCount};
+    use crate::claims::WordedClaims;
     use crate::config::Config;
     use crate::ingest::{Article, Window};
     use crate::progress::Progress;
@@ -1186,7 +1189,7 @@ mod tests {
                 .map(|claim| extraction.prose.get(claim).unwrap())
                 .collect();
             let every_claim: Vec<usize> = (0..extraction.claims.len()).collect();
-            let wordings = Wordings::read(&extraction.wordings, &every_claim).unwrap();
+            let wordings = WordedClaims::read(&extraction.wordings, &every_claim).unwrap();
             format!("{extraction:?} {prose:?} {wordings:?}")
         };
         let whole = extract(1024);

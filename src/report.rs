@@ -900,13 +900,14 @@ fn push_claim(
         &mut cells.contradicting,
         support.contradicting_outlets.iter().copied(),
     );
-    join_into(&mut cells.entities, claim.entities.iter());
+    join_into(&mut cells.entities, block.entities(place));
     cells.values.clear();
-    for (position, (value, written)) in claim.values.iter().zip(block.values(place)).enumerate() {
+    let values = block.value_kinds(place).zip(block.values(place));
+    for (position, (kind, written)) in values.enumerate() {
         if position > 0 {
             cells.values.push_str("; ");
         }
-        cells.values.push_str(value.kind.as_str());
+        cells.values.push_str(kind.as_str());
         cells.values.push(':');
         cells.values.push_str(written);
     }

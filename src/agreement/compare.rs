@@ -3,7 +3,7 @@
 use smallvec::{smallvec, SmallVec};
 use strsim::jaro_winkler;
 
-use crate::claims::{shingle_hash, Claim, Comparison, ValueKind, Wording};
+use crate::claims::{shingle_hash, Comparison, Value, ValueKind, Worded};
 use crate::config::AgreementConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,13 +31,6 @@ const CLAIM_SHINGLE_WORDS: usize = 3;
 /// are not copies overall (a lifted paragraph); shorter ones may be a shared quote.
 const VERBATIM_MIN_WORDS: usize = 12;
 
-/// A claim with its wording: what two claims are compared by.
-#[derive(Debug, Clone, Copy)]
-pub struct Worded<'a> {
-    pub claim: &'a Claim,
-    pub wording: Wording<'a>,
-}
-
 /// Frame similarity in [0, 1] and the relation, or `None` for unrelated claims.
 /// `articles_copied` says whether the two claims' articles share long passages.
 pub fn compare(
@@ -48,8 +41,8 @@ pub fn compare(
 ) -> Option<(Relation, f64)> {
     compare_with(a, b, articles_copied, config, || {
         entity_similarity(
-            a.claim.entities.iter(),
-            b.claim.entities.iter(),
+            a.entities.iter(),
+            b.entities.iter(),
             config.fuzzy_name_threshold,
         )
     })
@@ -76,11 +69,10 @@ pub fn compare_with(
     // things. They must also share content, or state the same kind of figure. Checked
     // before the names are matched, which cost more than the terms and values.
     let terms = term_similarity(a.wording.terms, b.wording.terms);
-    let (a, b) = (a.claim, b.claim);
     let shares = |values: &ValueAgreement| values.agreeing > 0 || values.specific_slots > 0;
     let mut values = None;
     if terms < config.min_term_similarity {
-        let compared = compare_values(a, b, config.number_tolerance);
+        let compared = compare_values(a.values, b.values, config.number_tolerance);
         if !shares(&compared) {
             return None;
         }
@@ -90,7 +82,8 @@ pub fn compare_with(
     if entities == 0.0 {
         return None;
     }
-    let values = values.unwrap_or_else(|| compare_values(a, b, config.number_tolerance));
+    let values =
+        values.unwrap_or_else(|| compare_values(a.values, b.values, config.number_tolerance));
     let shares_figure = shares(&values);
     let weights = config.entity_weight + config.term_weight;
     let mut similarity = (config.entity_weight * entities + config.term_weight * terms) / weights;
@@ -121,26 +114,25 @@ pub struct ValueAgreement {
 }
 
 /// How the typed values of two claims relate, kind (and unit) by kind.
-pub fn compare_values(a: &Claim, b: &Claim, tolerance: f64) -> ValueAgreement {
+pub fn compare_values(a: &[Value], b: &[Value], tolerance: f64) -> ValueAgreement {
     let mut result = ValueAgreement::default();
     let mut seen: Vec<(ValueKind, &str)> = Vec::new();
-    for va in &a.values {
+    for va in a {
         let slot = (va.kind, &*va.unit);
         if seen.contains(&slot) {
             continue;
         }
         seen.push(slot);
         let comparisons: Vec<Comparison> = a
-            .values
             .iter()
             .filter(|v| (v.kind, &*v.unit) == slot)
-            .flat_map(|v| b.values.iter().map(move |w| v.compare(w, tolerance)))
+            .flat_map(|v| b.iter().map(move |w| v.compare(w, tolerance)))
             .collect();
         let specific = matches!(
             slot.0,
             ValueKind::Money | ValueKind::Percent | ValueKind::Count
         );
-        if specific && b.values.iter().any(|w| (w.kind, &*w.unit) == slot) {
+        if specific && b.iter().any(|w| (w.kind, &*w.unit) == slot) {
             result.specific_slots += 1;
         }
         if comparisons.contains(&Comparison::Agree) {
@@ -354,10 +346,7 @@ mod tests {
     }
 
     fn worded(extracted: &ArticleClaims) -> Worded<'_> {
-        Worded {
-            claim: &extracted.claims[0],
-            wording: extracted.wordings.get(0),
-        }
+        Worded::new(&extracted.claims[0], extracted.wordings.get(0))
     }
 
     fn relation_of(a: &str, b: &str, articles_copied: bool) -> Option<Relation> {

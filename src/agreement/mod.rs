@@ -22,11 +22,11 @@ use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::spill::Spilled;
-use crate::claims::{blocking_key, Claims, Wordings};
+use crate::claims::{blocking_key, Claims, Worded, WordedClaims};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
 pub use compare::{
-    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement, Worded,
+    compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
 };
 use compare::{compare_with, matched_share, names_match, Name};
 pub use facts::Facts;
@@ -35,7 +35,8 @@ pub use stories::{day_number, Stories, Story, StoryArticle};
 /// What the agreement stage needs to know about the corpus besides the claims.
 pub struct Corpus<'a> {
     pub claims: &'a Claims,
-    /// Each claim's wording, on disk: read a story at a time.
+    /// Each claim's wording, names, values and polarity (`Worded`), on disk: read a
+    /// story at a time.
     pub wordings: &'a Spilled,
     /// Article index of each claim.
     pub claim_article: &'a [usize],
@@ -445,7 +446,7 @@ impl SharedKeys {
 /// ("erdogan" for "recep tayyip erdogan"), and its key terms.
 fn blocking_keys(claim: Worded) -> Vec<u64> {
     let mut keys: Vec<u64> = Vec::new();
-    for entity in claim.claim.entities.iter() {
+    for entity in claim.entities.iter() {
         keys.push(blocking_key("e:", entity));
         if let Some((_, last)) = entity.rsplit_once(' ') {
             keys.push(blocking_key("e:", last));
@@ -474,7 +475,6 @@ fn related_pairs(
     copied_articles: &[(usize, usize)],
     config: &AgreementConfig,
 ) -> io::Result<Vec<Evidence>> {
-    let claims = corpus.claims;
     let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
     // Claims come in article order: article i's are first_claim[i]..first_claim[i + 1].
     let mut first_claim = vec![0; corpus.articles.len() + 1];
@@ -493,11 +493,8 @@ fn related_pairs(
                 .iter()
                 .flat_map(|&article| first_claim[article]..first_claim[article + 1])
                 .collect();
-            let wordings = Wordings::read(corpus.wordings, &story_claims)?;
-            let worded = |place: usize| Worded {
-                claim: &claims[story_claims[place]],
-                wording: wordings.get(place),
-            };
+            let read = WordedClaims::read(corpus.wordings, &story_claims)?;
+            let worded = |place: usize| read.get(place);
             let keys: Vec<Vec<u64>> = (0..story_claims.len())
                 .map(|place| blocking_keys(worded(place)))
                 .collect();
@@ -509,7 +506,7 @@ fn related_pairs(
                 }
             }
             holders.retain(|_, places| (2..=config.max_key_claims).contains(&places.len()));
-            let (names, claim_names) = numbered_names(&story_claims, claims);
+            let (names, claim_names) = numbered_names(&read);
             let edges = (0..story_claims.len())
                 .into_par_iter()
                 .map_init(
@@ -582,21 +579,18 @@ fn related_pairs(
     Ok(evidence)
 }
 
-/// The distinct names the claims in `story_claims` give, in order of first mention,
-/// and each of those claims' names as places in that list.
+/// The distinct names `claims` give, in order of first mention, and each claim's names
+/// as places in that list.
 /// `facts::intern::Interner` numbers strings the same way, but copies each into its
 /// own buffer: with it, agreement at 10,000 articles on one thread took 3.47-3.63 s
 /// against 3.37-3.43 s borrowing the claims' names here (three runs each).
-fn numbered_names<'c>(
-    story_claims: &[usize],
-    claims: &'c Claims,
-) -> (Vec<Name<'c>>, Vec<SmallVec<[u32; 8]>>) {
+fn numbered_names(claims: &WordedClaims) -> (Vec<Name<'_>>, Vec<SmallVec<[u32; 8]>>) {
     let mut names: Vec<Name> = Vec::new();
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-    let claim_names = story_claims
-        .iter()
-        .map(|&claim| {
-            claims[claim]
+    let claim_names = (0..claims.len())
+        .map(|claim| {
+            claims
+                .get(claim)
                 .entities
                 .iter()
                 .map(|name| {
@@ -649,7 +643,7 @@ impl DisjointSets {
 mod tests {
     use super::*;
     use crate::claims::spill::Spill;
-    use crate::claims::ClaimExtractor;
+    use crate::claims::{Claim, ClaimExtractor, HeldClaim, Wordings};
     use crate::config::Config;
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
@@ -657,9 +651,9 @@ mod tests {
         analyse_with(&Config::builtin(), articles)
     }
 
-    fn spilled(wordings: &Wordings) -> Spilled {
+    fn spilled(wordings: &Wordings, claims: &[Claim]) -> Spilled {
         let mut spill = Spill::new().unwrap();
-        let spans = wordings.spill(&mut spill).unwrap();
+        let spans = wordings.spill(claims, &mut spill).unwrap();
         spill.finish(spans.into_iter().collect()).unwrap()
     }
 
@@ -668,7 +662,7 @@ mod tests {
         articles: &[(&str, &str)],
     ) -> (Vec<String>, Vec<usize>, Agreement) {
         let extractor = ClaimExtractor::new(config);
-        let mut claims = Claims::default();
+        let mut claims = Vec::new();
         let mut texts = Vec::new();
         let mut wordings = Wordings::default();
         let mut claim_article = Vec::new();
@@ -704,8 +698,8 @@ mod tests {
             .collect();
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
         let corpus = Corpus {
-            claims: &claims,
-            wordings: &spilled(&wordings),
+            claims: &claims.iter().map(HeldClaim::from).collect(),
+            wordings: &spilled(&wordings, &claims),
             claim_article: &claim_article,
             article_outlet: &article_outlet,
             article_shingles: &shingles,
@@ -839,7 +833,7 @@ mod tests {
         let b = extractor.extract("x/2", "x", text);
         let mut wordings = a.wordings.clone();
         wordings.append(&b.wordings);
-        let claims: Claims = a.claims.into_iter().chain(b.claims).collect();
+        let claims: Vec<Claim> = a.claims.into_iter().chain(b.claims).collect();
         let story_articles = [
             StoryArticle {
                 key: "x/1",
@@ -853,8 +847,8 @@ mod tests {
             },
         ];
         let corpus = Corpus {
-            claims: &claims,
-            wordings: &spilled(&wordings),
+            claims: &claims.iter().map(HeldClaim::from).collect(),
+            wordings: &spilled(&wordings, &claims),
             claim_article: &[0, 1],
             article_outlet: &[0, 0],
             article_shingles: &[a.shingles, b.shingles],

@@ -2,7 +2,8 @@
 //!
 //! A claim's prose (its text, hedging cue and values as written) is printed only by
 //! the reports (claims.csv, facts.csv, the page), and its wording is read only by
-//! agreement, one story at a time. Held in memory, the two were most of what a claim
+//! agreement, one story at a time. Its names and values are read by both, and go to
+//! both files. Held in memory, the two were most of what a claim
 //! weighed: the text 77 bytes on average, about 100 with its allocation and pointer,
 //! the values as written about 38 more, the wording about 93 (81 bytes spilled, plus
 //! two `usize` ends, less the spilled count): about 0.4 GB each of a 100,000-article
@@ -15,7 +16,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
-use super::Prose;
+use super::{Claim, Prose, ValueKind};
 use crate::chunked::Chunked;
 
 /// Where one record lies in its file: its start in the high 40 bits, its length in the
@@ -170,10 +171,12 @@ impl Records {
     }
 }
 
-/// Every claim's `Prose`, spilled as one UTF-8 record: a header of the byte lengths of
-/// its parts (the text, the hedge, then each value), each followed by a comma, ended by
-/// a semicolon; then the parts, run together. The header is ASCII, so a block of
-/// records is UTF-8 exactly when the parts are.
+/// Every claim's `Prose`, with the names and value kinds claims.csv prints beside it,
+/// spilled as one UTF-8 record: a header of the byte lengths of its parts (the text,
+/// the hedge, the names each ended by NUL, the kinds as one digit each, then each value
+/// as written), each followed by a comma, ended by a semicolon; then the parts, run
+/// together. The header is ASCII, so a block of records is UTF-8 exactly when the
+/// parts are.
 #[derive(Debug)]
 pub struct ClaimProse(Spilled);
 
@@ -182,12 +185,23 @@ impl ClaimProse {
         ClaimProse(spilled)
     }
 
-    /// Appends to `record` the record `prose` is spilled as.
-    pub fn encode(prose: &Prose, record: &mut Vec<u8>) {
+    /// Appends to `record` the record `prose`, the prose of `claim`, is spilled as.
+    pub fn encode(prose: &Prose, claim: &Claim, record: &mut Vec<u8>) {
+        debug_assert_eq!(prose.values.len(), claim.values.len());
+        let mut names = String::with_capacity(claim.entities.list().joined().len() + 1);
+        for name in claim.entities.iter() {
+            names.push_str(name);
+            names.push('\0');
+        }
+        let kinds: String = claim
+            .values
+            .iter()
+            .map(|value| char::from(b'0' + value.kind as u8))
+            .collect();
         let parts = || {
-            [&prose.text, &prose.hedge]
+            [&*prose.text, &prose.hedge, &names, &kinds]
                 .into_iter()
-                .chain(&prose.values)
+                .chain(prose.values.iter().map(|value| &**value))
                 .map(|part| part.as_bytes())
         };
         let mut digits = itoa::Buffer::new();
@@ -245,8 +259,17 @@ impl ClaimProse {
                 parts.push((from, to));
                 from = to;
             }
-            // Every record has a text and a hedge, and nothing after its parts.
-            if from != end || parts.len() - first < 2 {
+            // Every record has a text, a hedge, names and a kind for each value, and
+            // nothing after its parts.
+            let count = parts.len() - first;
+            let kinds = parts.get(first + 3).map(|&(from, to)| &text[from..to]);
+            let kinds_fit = kinds.is_some_and(|kinds| {
+                kinds.len() == count - 4
+                    && kinds
+                        .bytes()
+                        .all(|kind| usize::from(kind.wrapping_sub(b'0')) < ValueKind::ALL.len())
+            });
+            if from != end || !kinds_fit {
                 return Err(changed());
             }
         }
@@ -284,8 +307,25 @@ impl ProseBlock {
         self.parts(k).nth(1).unwrap_or_default()
     }
 
+    /// The claim's names, as `Claim::entities` lists them.
+    pub fn entities(&self, k: usize) -> impl Iterator<Item = &str> {
+        self.parts(k)
+            .nth(2)
+            .unwrap_or_default()
+            .split_terminator('\0')
+    }
+
+    /// The kind of each of the claim's values, in order.
+    pub fn value_kinds(&self, k: usize) -> impl Iterator<Item = ValueKind> + '_ {
+        let kinds = self.parts(k).nth(3).unwrap_or_default();
+        kinds
+            .bytes()
+            .map(|kind| ValueKind::ALL[usize::from(kind - b'0')])
+    }
+
+    /// Each of the claim's values as written, in order.
     pub fn values(&self, k: usize) -> impl Iterator<Item = &str> {
-        self.parts(k).skip(2)
+        self.parts(k).skip(4)
     }
 }
 
@@ -334,12 +374,65 @@ mod tests {
         }
     }
 
+    /// A claim naming `names`, with a value of each kind in `kinds`.
+    fn claim(names: &[&str], kinds: &[ValueKind]) -> Claim {
+        Claim {
+            id: Default::default(),
+            start: 0,
+            end: 0,
+            entities: super::super::Words::new(names.iter().map(|n| n.to_string()).collect()),
+            values: kinds
+                .iter()
+                .map(|&kind| super::super::Value {
+                    kind,
+                    amount: 1.0,
+                    unit: "usd".into(),
+                })
+                .collect(),
+            polarity: super::super::Polarity::Affirmed,
+            hedged: false,
+            attribution: None,
+        }
+    }
+
+    /// `all` spilled, each prose with a claim of as many values and no names.
     fn spilled(all: &[Prose]) -> ClaimProse {
+        let claims: Vec<Claim> = all
+            .iter()
+            .map(|prose| claim(&[], &vec![ValueKind::Number; prose.values.len()]))
+            .collect();
+        spilled_with(all, &claims)
+    }
+
+    fn spilled_with(all: &[Prose], claims: &[Claim]) -> ClaimProse {
         let mut spill = Spill::new().unwrap();
         let spans = spill
-            .append(all.len(), |k, out| ClaimProse::encode(&all[k], out))
+            .append(all.len(), |k, out| {
+                ClaimProse::encode(&all[k], &claims[k], out)
+            })
             .unwrap();
         ClaimProse::new(spill.finish(spans.into_iter().collect()).unwrap())
+    }
+
+    #[test]
+    fn names_and_value_kinds_come_back_with_the_prose() {
+        let all = [
+            prose("Turkey bought S-400s", "", &["2019", "$2.5 billion"]),
+            prose("none", "", &[]),
+            prose("odd", "", &["x"]),
+        ];
+        let claims = [
+            claim(&["turkey", "s-400"], &[ValueKind::Year, ValueKind::Money]),
+            claim(&[], &[]),
+            claim(&[""], &[ValueKind::Tally]),
+        ];
+        let block = spilled_with(&all, &claims).read(&[2, 0, 1]).unwrap();
+        for (k, claim) in [2, 0, 1].into_iter().enumerate() {
+            assert!(block.entities(k).eq(claims[claim].entities.iter()), "{k}");
+            let kinds: Vec<ValueKind> = claims[claim].values.iter().map(|v| v.kind).collect();
+            assert!(block.value_kinds(k).eq(kinds), "{k}");
+            assert!(block.values(k).eq(all[claim].values.iter().map(|v| &**v)));
+        }
     }
 
     #[test]
@@ -388,7 +481,17 @@ mod tests {
 
     #[test]
     fn a_record_that_does_not_add_up_is_an_error_not_a_misread() {
-        for record in [&b"5,0;abcd"[..], b"2,0;abcd", b"4;abcd", b"abcd", b"2,x;ab"] {
+        let records = [
+            &b"5,0,0,0;abcd"[..],
+            b"2,0,0,0;abcd",
+            b"4;abcd",
+            b"abcd",
+            b"2,x;ab",
+            // A value with no kind, and a kind that is none.
+            b"1,1,0,0,1;abc",
+            b"1,1,0,1;ab:",
+        ];
+        for record in records {
             let mut spill = Spill::new().unwrap();
             let spans = spill
                 .append(1, |_, out| out.extend_from_slice(record))

@@ -337,3 +337,24 @@ fn news_like_generator_reaches_claim_extraction() {
         "only {with_claims} of 100 texts had claims"
     );
 }
+
+#[test]
+fn a_held_claim_is_32_bytes_and_keeps_what_later_stages_read() {
+    // A 1,000,000-article run holds about 44 million of them.
+    assert_eq!(std::mem::size_of::<HeldClaim>(), 32);
+    let config = Config::builtin();
+    let text = "Drayton Pharma did not agree to buy Belcourt Labs for $2 billion, \
+                Bloomberg reported, citing people familiar with the matter.";
+    let extracted = ClaimExtractor::new(&config).extract("a", "outlet", text);
+    let claim = &extracted.claims[0];
+    assert!(claim.hedged && claim.attribution.is_some() && claim.end > claim.start);
+    let held = HeldClaim::from(claim);
+    assert_eq!(held.id, claim.id);
+    assert_eq!(
+        (held.start as usize, held.end as usize),
+        (claim.start, claim.end)
+    );
+    assert_eq!((held.polarity, held.hedged), (claim.polarity, claim.hedged));
+    assert_eq!(held.attribution, claim.attribution);
+    assert_eq!(held.polarity, Polarity::Negated);
+}

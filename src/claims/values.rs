@@ -40,6 +40,19 @@ pub enum ValueKind {
 }
 
 impl ValueKind {
+    /// Every kind, in declaration order: `ALL[kind as usize] == kind`, how a kind is
+    /// read back from a byte.
+    pub const ALL: [ValueKind; 8] = [
+        ValueKind::Year,
+        ValueKind::Date,
+        ValueKind::Money,
+        ValueKind::Percent,
+        ValueKind::Count,
+        ValueKind::Tally,
+        ValueKind::Weekday,
+        ValueKind::Number,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ValueKind::Year => "year",
@@ -481,6 +494,16 @@ fn value(
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    #[test]
+    fn every_kind_is_listed_at_its_own_place() {
+        for (place, kind) in ValueKind::ALL.into_iter().enumerate() {
+            assert_eq!(kind as usize, place, "{kind:?}");
+        }
+        let names: std::collections::BTreeSet<_> =
+            ValueKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        assert_eq!(names.len(), ValueKind::ALL.len());
+    }
 
     fn values(text: &str) -> Vec<(ValueKind, f64, String, String)> {
         let config = Config::builtin();

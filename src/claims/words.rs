@@ -27,6 +27,14 @@ impl Words {
         }
     }
 
+    /// The words, borrowed.
+    pub fn list(&self) -> WordList<'_> {
+        WordList {
+            joined: &self.joined,
+            len: self.len,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len as usize
     }
@@ -37,11 +45,7 @@ impl Words {
 
     /// The words in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> + Clone + '_ {
-        // Splitting "" yields one empty word, so an empty list must not split at all.
-        (self.len > 0)
-            .then(|| self.joined.split('\0'))
-            .into_iter()
-            .flatten()
+        self.list().iter()
     }
 
     /// The words in order with `separator` between them.
@@ -51,6 +55,43 @@ impl Words {
 
     pub fn contains(&self, word: &str) -> bool {
         self.iter().any(|w| w == word)
+    }
+}
+
+/// `Words` borrowed, or read back from where a run keeps its claims on disk without
+/// copying each list into an allocation of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordList<'a> {
+    joined: &'a str,
+    len: u32,
+}
+
+impl<'a> WordList<'a> {
+    /// `len` words joined by NUL, as `joined` returns them.
+    pub fn from_joined(joined: &'a str, len: u32) -> WordList<'a> {
+        WordList { joined, len }
+    }
+
+    /// The words joined by NUL: with `len`, all a list is.
+    pub fn joined(self) -> &'a str {
+        self.joined
+    }
+
+    pub fn len(self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len == 0
+    }
+
+    /// The words in order.
+    pub fn iter(self) -> impl Iterator<Item = &'a str> + Clone {
+        // Splitting "" yields one empty word, so an empty list must not split at all.
+        (self.len > 0)
+            .then(|| self.joined.split('\0'))
+            .into_iter()
+            .flatten()
     }
 }
 
@@ -95,6 +136,14 @@ mod tests {
         assert_eq!(words(&[""]).iter().collect::<Vec<_>>(), [""]);
         assert_eq!(list.join("; "), "; bridg; cost; rise");
         assert_eq!(empty.join("; "), "");
+        let borrowed = WordList::from_joined(list.list().joined(), 4);
+        assert_eq!(borrowed, list.list());
+        assert!(borrowed.iter().eq(list.iter()));
+        assert_eq!(
+            WordList::from_joined("", 1).iter().collect::<Vec<_>>(),
+            [""]
+        );
+        assert_eq!(WordList::from_joined("", 0).iter().count(), 0);
     }
 
     #[test]

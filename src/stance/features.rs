@@ -13,12 +13,10 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::agreement::{
-    compare, compare_values, entity_similarity, set_similarity, Relation, Worded,
-};
+use crate::agreement::{compare, compare_values, entity_similarity, set_similarity, Relation};
 use crate::claims::{
     capitalized_inside_sentences, term_keys, Claim, ClaimExtractor, CueKind, CueMatcher, Polarity,
-    Reading, Wording, Words,
+    Reading, Worded, Wording, Words,
 };
 use crate::config::Config;
 use crate::id::ClaimId;
@@ -185,13 +183,13 @@ impl WordedClaim {
     }
 
     fn worded(&self) -> Worded<'_> {
-        Worded {
-            claim: &self.claim,
-            wording: Wording {
+        Worded::new(
+            &self.claim,
+            Wording {
                 terms: &self.term_keys,
                 words: &self.word_hashes,
             },
-        }
+        )
     }
 }
 
@@ -421,8 +419,8 @@ pub fn features(
     let clause = |i: usize| &article.clauses[i];
     let values = |i: usize| {
         compare_values(
-            &statement.said.claim,
-            &clause(i).said.claim,
+            &statement.said.claim.values,
+            &clause(i).said.claim.values,
             config.agreement.number_tolerance,
         )
     };
