@@ -273,30 +273,42 @@ fn bench_extract_claims(c: &mut Criterion) {
 fn bench_agreement(c: &mut Criterion) {
     let config = Config::builtin();
     let articles = build_corpus();
-    let extracted = extract_all(&config, &articles);
-    let story_articles = extracted.story_articles();
-    let corpus = extracted.corpus(&story_articles);
-    let once = agreement::analyze(&corpus, &config.agreement, &config.stories)
-        .expect("the claims' wordings read back");
+    let mut extracted = extract_all(&config, &articles);
+    let claims = extracted.claims.len();
+    let (corpus, article_keys) = extracted.agreement_input();
+    let once = agreement::analyze(
+        &corpus,
+        article_keys.clone(),
+        &config.agreement,
+        &config.stories,
+    )
+    .expect("the claims' wordings read back");
     eprintln!(
         "agreement: {} articles, {} stories, {} claims, {} facts, {} evidence pairs, {} copied article pairs",
         articles.len(),
         once.stories.stories.len(),
-        extracted.claims.len(),
+        claims,
         once.facts.len(),
         once.evidence.len(),
         once.copied_articles.len()
     );
     let mut group = group(c, "agreement");
     group.sampling_mode(SamplingMode::Flat);
-    group.throughput(Throughput::Elements(extracted.claims.len() as u64));
+    group.throughput(Throughput::Elements(claims as u64));
     group.bench_function(format!("{ARTICLES}_articles"), |b| {
-        b.iter(|| {
-            black_box(
-                agreement::analyze(black_box(&corpus), &config.agreement, &config.stories)
-                    .expect("the claims' wordings read back"),
-            )
-        })
+        b.iter_batched(
+            || article_keys.clone(),
+            |article_keys| {
+                agreement::analyze(
+                    black_box(&corpus),
+                    article_keys,
+                    &config.agreement,
+                    &config.stories,
+                )
+                .expect("the claims' wordings read back")
+            },
+            BatchSize::LargeInput,
+        )
     });
     group.finish();
 }

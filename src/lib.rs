@@ -46,7 +46,7 @@ use anyhow::Context as _;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use agreement::{Agreement, Corpus, StoryArticle};
+use agreement::{Agreement, ArticleKeys, Corpus};
 use cache::{CacheStats, ExtractionCache};
 use chunked::Chunked;
 use claims::spill::{ClaimProse, Span, Spill, Spilled};
@@ -488,29 +488,30 @@ pub struct Extraction {
 }
 
 impl Extraction {
-    /// What story grouping reads of each article; `Corpus::articles` borrows it.
-    pub fn story_articles(&self) -> Vec<StoryArticle<'_>> {
-        self.articles
-            .iter()
-            .zip(&self.article_story_keys)
-            .map(|(article, keys)| StoryArticle {
-                key: &article.key,
-                keys,
-                day: article.published.as_deref().and_then(agreement::day_number),
-            })
-            .collect()
-    }
-
-    pub fn corpus<'a>(&'a self, story_articles: &'a [StoryArticle<'a>]) -> Corpus<'a> {
-        Corpus {
+    /// What agreement reads: the corpus, borrowed, and what it reads of each article
+    /// only at its start, taken (which leaves `article_story_keys` and
+    /// `article_shingles` empty) so that agreement can let go of it early.
+    pub fn agreement_input(&mut self) -> (Corpus<'_>, ArticleKeys<'_>) {
+        let keys = ArticleKeys {
+            names: self
+                .articles
+                .iter()
+                .map(|article| {
+                    let day = article.published.as_deref().and_then(agreement::day_number);
+                    (article.key.as_str(), day)
+                })
+                .collect(),
+            story_keys: std::mem::take(&mut self.article_story_keys),
+            shingles: std::mem::take(&mut self.article_shingles),
+        };
+        let corpus = Corpus {
             claims: &self.claims,
             wordings: &self.wordings,
             claim_article: &self.claim_article,
             article_outlet: &self.article_outlet,
-            article_shingles: &self.article_shingles,
             outlets: &self.outlets,
-            articles: story_articles,
-        }
+        };
+        (corpus, keys)
     }
 }
 
@@ -903,7 +904,7 @@ pub fn analyze(
         ("ingest", started.elapsed().as_secs_f64() - extracting),
         ("extract", extracting),
     ];
-    let extraction = streamed.extraction;
+    let mut extraction = streamed.extraction;
     note_overlong_clauses(&mut ingested.inputs, &extraction.articles, config);
     let mut clock = Instant::now();
     let mut lap = |stage: &'static str| {
@@ -912,19 +913,14 @@ pub fn analyze(
     };
 
     let bar = progress.stage("agreement", 1);
-    let story_articles = extraction.story_articles();
-    let agreement = agreement::analyze(
-        &extraction.corpus(&story_articles),
-        &config.agreement,
-        &config.stories,
-    )
-    .with_context(|| {
+    let (corpus, article_keys) = extraction.agreement_input();
+    let agreement = agreement::analyze(&corpus, article_keys, &config.agreement, &config.stories)
+        .with_context(|| {
         format!(
             "cannot read the claims' wordings back from {}",
             std::env::temp_dir().display()
         )
     })?;
-    drop(story_articles);
     bar.finish_and_clear();
     lap("agreement");
 
@@ -933,17 +929,15 @@ pub fn analyze(
         articles,
         outlets,
         article_outlet,
-        article_shingles,
-        article_story_keys,
         claims,
         wordings,
         prose,
         claim_article,
+        ..
     } = extraction;
-    // Only agreement reads these. Left to the partial move they would live until this
-    // function returns, through score, the run's peak (100k articles: 3.72-3.78 GB
-    // peak before, 3.67-3.68 GB after, two runs each).
-    drop((article_shingles, article_story_keys, wordings));
+    // Only agreement reads the wordings: left to the partial move, their spans (8 bytes
+    // a claim) and file would stay until this function returns.
+    drop(wordings);
     let claim_outlet: Vec<usize> = claim_article.iter().map(|&a| article_outlet[a]).collect();
     let scores = score::score_claims(
         &claims,
