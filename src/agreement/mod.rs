@@ -14,6 +14,7 @@ mod compare;
 mod facts;
 mod stories;
 
+use std::hash::BuildHasher;
 use std::io;
 
 use rayon::prelude::*;
@@ -377,6 +378,11 @@ fn copied_article_pairs(
 /// thread's pieces were joined, and for the 13.5M shingles of 100,000 articles that
 /// was the run's peak. A caller that knows which keys will be left out leaves them out
 /// of `keys_of`, and their pairs are never made.
+///
+/// Past `PART_PAIRS` pairs, the keys are split by hash into parts, and each part's
+/// pairs are made and sorted in turn: the 135M shingles of 1,000,000 articles were
+/// 2.2 GB of pairs at once, the peak of that run. Each part reads every item's keys
+/// again, a small cost next to sorting.
 fn postings<'a, T: Sync, K, Keys>(
     items: &'a [T],
     keys_of: impl Fn(&'a T) -> Keys + Sync,
@@ -386,32 +392,71 @@ where
     K: std::hash::Hash + Ord + Copy + Default + Send + Sync,
     Keys: Iterator<Item = K>,
 {
+    postings_in_parts(items, keys_of, max_items, PART_PAIRS)
+}
+
+/// Most (key, item) pairs `postings` sorts at once: 256 MB of 16-byte pairs.
+const PART_PAIRS: usize = 1 << 24;
+
+fn postings_in_parts<'a, T: Sync, K, Keys>(
+    items: &'a [T],
+    keys_of: impl Fn(&'a T) -> Keys + Sync,
+    max_items: usize,
+    part_pairs: usize,
+) -> FxHashMap<K, Vec<u32>>
+where
+    K: std::hash::Hash + Ord + Copy + Default + Send + Sync,
+    Keys: Iterator<Item = K>,
+{
     u32::try_from(items.len()).expect("fewer than 2^32 items");
-    let lengths: Vec<usize> = items.par_iter().map(|item| keys_of(item).count()).collect();
-    let total = lengths.iter().sum();
-    let mut pairs = vec![(K::default(), 0u32); total];
-    let mut stretches = Vec::with_capacity(items.len());
-    let mut rest = pairs.as_mut_slice();
-    for length in lengths {
-        let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(length);
-        stretches.push(stretch);
-        rest = tail;
+    let mut lengths: Vec<usize> = items.par_iter().map(|item| keys_of(item).count()).collect();
+    let parts = lengths
+        .iter()
+        .sum::<usize>()
+        .div_ceil(part_pairs.max(1))
+        .max(1);
+    // The high bits of a key's hash pick its part: every pair of a key is in one part.
+    let part_of = |key: &K| {
+        let hash = rustc_hash::FxBuildHasher.hash_one(key);
+        ((u128::from(hash) * parts as u128) >> 64) as usize
+    };
+    let mut postings = FxHashMap::default();
+    for part in 0..parts {
+        let in_part = |key: &K| parts == 1 || part_of(key) == part;
+        let part_lengths: Vec<usize> = if parts == 1 {
+            std::mem::take(&mut lengths)
+        } else {
+            items
+                .par_iter()
+                .map(|item| keys_of(item).filter(in_part).count())
+                .collect()
+        };
+        let mut pairs = vec![(K::default(), 0u32); part_lengths.iter().sum()];
+        let mut stretches = Vec::with_capacity(items.len());
+        let mut rest = pairs.as_mut_slice();
+        for length in part_lengths {
+            let (stretch, tail) = std::mem::take(&mut rest).split_at_mut(length);
+            stretches.push(stretch);
+            rest = tail;
+        }
+        stretches
+            .into_par_iter()
+            .zip(items)
+            .enumerate()
+            .for_each(|(index, (stretch, item))| {
+                for (pair, key) in stretch.iter_mut().zip(keys_of(item).filter(in_part)) {
+                    *pair = (key, index as u32);
+                }
+            });
+        pairs.par_sort_unstable();
+        postings.extend(
+            pairs
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|group| (2..=max_items).contains(&group.len()))
+                .map(|group| (group[0].0, group.iter().map(|&(_, item)| item).collect())),
+        );
     }
-    stretches
-        .into_par_iter()
-        .zip(items)
-        .enumerate()
-        .for_each(|(index, (stretch, item))| {
-            for (pair, key) in stretch.iter_mut().zip(keys_of(item)) {
-                *pair = (key, index as u32);
-            }
-        });
-    pairs.par_sort_unstable();
-    pairs
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|group| (2..=max_items).contains(&group.len()))
-        .map(|group| (group[0].0, group.iter().map(|&(_, item)| item).collect()))
-        .collect()
+    postings
 }
 
 /// How many keys each partner of the item at hand shares with it, for blocking: a
@@ -894,6 +939,24 @@ mod tests {
         // Only holders after the item, and only those it may pair with, are counted.
         shared.add_later(3, &[1, 3, 5, 7], |holder| holder != 7);
         assert_eq!(shared.at_least(1), [5]);
+    }
+
+    #[test]
+    fn postings_made_in_parts_are_those_made_at_once() {
+        let item_keys: Vec<Vec<u64>> = (0..200u64)
+            .map(|item| {
+                (0..item % 7 + 1)
+                    .map(|k| (item * 31 + k * 17) % 197)
+                    .collect()
+            })
+            .collect();
+        let at_once = postings_in_parts(&item_keys, |keys| keys.iter().copied(), 4, usize::MAX);
+        assert!(at_once.len() > 10, "{}", at_once.len());
+        for part_pairs in [1, 7, 100, 500] {
+            let in_parts =
+                postings_in_parts(&item_keys, |keys| keys.iter().copied(), 4, part_pairs);
+            assert_eq!(in_parts, at_once, "{part_pairs} pairs a part");
+        }
     }
 
     #[test]
