@@ -129,13 +129,7 @@ fn build_problem() -> Problem {
             } else {
                 1 + rng.below(values - 1)
             };
-            Observation {
-                source,
-                item,
-                value,
-                voice: source,
-                weight: rng.pick(&weights),
-            }
+            Observation::new(source, item, value, source, rng.pick(&weights))
         })
         .collect();
     // Neighbouring values of an item imply each other, as near-equal figures do.

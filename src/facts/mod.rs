@@ -578,13 +578,13 @@ pub fn score_facts<'a>(input: &'a FactInput, config: &Config) -> ScoredFacts<'a>
         // two listings of a book) splits one vote between them.
         for same_source in own.chunk_by(|a, b| a.0 == b.0) {
             for &(source, value) in same_source {
-                problem.observations.push(Observation {
-                    source: source as usize,
+                problem.observations.push(Observation::new(
+                    source as usize,
                     item,
-                    value: value as usize,
-                    voice: source as usize,
-                    weight: 1.0 / same_source.len() as f64,
-                });
+                    value as usize,
+                    source as usize,
+                    1.0 / same_source.len() as f64,
+                ));
             }
         }
         let (own, rest) = implications.split_at(prepared_item.implications);

@@ -41,12 +41,14 @@ pub fn score_claims(
 ) -> Scores {
     let claim_weight = claim_weights(claims, claim_outlet, agreement, config);
     let observations = (0..claims.len())
-        .map(|claim| Observation {
-            source: claim_outlet[claim],
-            item: agreement.fact_of(claim),
-            value: agreement.value_of(claim),
-            voice: agreement.voice_of(claim),
-            weight: claim_weight[claim],
+        .map(|claim| {
+            Observation::new(
+                claim_outlet[claim],
+                agreement.fact_of(claim),
+                agreement.value_of(claim),
+                agreement.voice_of(claim),
+                claim_weight[claim],
+            )
         })
         .collect();
     let problem = Problem {
