@@ -54,8 +54,8 @@ pub fn term_keys(terms: &Words) -> Vec<u64> {
 /// Agreement alone reads these, one story at a time, and they are most of what a
 /// claim weighs beyond its text. An article's and a batch's are held here until the
 /// batch is written to the run's spill with their claims (`spill`); agreement reads a
-/// story's back (`WordedClaims::read`). Held in each `Claim` as two boxed slices, they cost two allocations a
-/// claim, and were held from extraction to the end of agreement.
+/// story's back (`WordedClaims::read`). Held in each `Claim` as two boxed slices, they
+/// cost two allocations a claim, and were held from extraction to the end of agreement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wordings {
     terms: Vec<u64>,
