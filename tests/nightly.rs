@@ -559,9 +559,9 @@ fn a_full_disk_fails_the_run_with_exit_2_and_leaves_the_reports_alone() {
     let history = fs::read(dir.join("out").join(HISTORY_FILE)).unwrap();
     dir.write("news/harbor-times/route-9-detour-lanes.txt", NEW_ARTICLE);
 
-    // No file may grow past 48 KiB (claims.csv is ~58 KB, the temporary files of claim
-    // texts and wordings about 20 and 33 KB), then 8 KiB: a write fails as on a full disk,
-    // first one of the reports, then a temporary file. SIGXFSZ is ignored so the write
+    // No file may grow past 48 KiB (claims.csv is ~58 KB; with the limit at 34 KiB a
+    // temporary file of claims fails, at 36 KiB none does), then 8 KiB: a write fails
+    // as on a full disk, first one of the reports, then a temporary file. SIGXFSZ is ignored so the write
     // returns EFBIG rather than killing the run.
     for (blocks, failing) in [
         (96, "credence: error: cannot write"),

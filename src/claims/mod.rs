@@ -864,3 +864,30 @@ pub fn claim_id(article_key: &str, start: usize, end: usize) -> ClaimId {
 
 #[cfg(test)]
 mod tests;
+
+/// A claim naming `names` and stating `values` (kind, amount, unit), for tests of what
+/// is kept of claims.
+#[cfg(test)]
+pub(crate) fn claim_stating(
+    names: &[&str],
+    values: &[(ValueKind, f64, &str)],
+    polarity: Polarity,
+) -> Claim {
+    Claim {
+        id: ClaimId::default(),
+        start: 0,
+        end: 0,
+        entities: Words::new(names.iter().map(|name| name.to_string()).collect()),
+        values: values
+            .iter()
+            .map(|&(kind, amount, unit)| Value {
+                kind,
+                amount,
+                unit: unit.into(),
+            })
+            .collect(),
+        polarity,
+        hedged: false,
+        attribution: None,
+    }
+}

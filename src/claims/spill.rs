@@ -16,6 +16,8 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 
+use smallvec::SmallVec;
+
 use super::{Claim, Prose, ValueKind};
 use crate::chunked::Chunked;
 
@@ -188,21 +190,26 @@ impl ClaimProse {
     /// Appends to `record` the record `prose`, the prose of `claim`, is spilled as.
     pub fn encode(prose: &Prose, claim: &Claim, record: &mut Vec<u8>) {
         debug_assert_eq!(prose.values.len(), claim.values.len());
-        let mut names = String::with_capacity(claim.entities.list().joined().len() + 1);
+        // On the stack: the feed writes every claim of a run, one after another.
+        let mut names: SmallVec<[u8; 128]> = SmallVec::new();
         for name in claim.entities.iter() {
-            names.push_str(name);
-            names.push('\0');
+            names.extend_from_slice(name.as_bytes());
+            names.push(0);
         }
-        let kinds: String = claim
+        let kinds: SmallVec<[u8; 16]> = claim
             .values
             .iter()
-            .map(|value| char::from(b'0' + value.kind as u8))
+            .map(|value| b'0' + value.kind as u8)
             .collect();
         let parts = || {
-            [&*prose.text, &prose.hedge, &names, &kinds]
-                .into_iter()
-                .chain(prose.values.iter().map(|value| &**value))
-                .map(|part| part.as_bytes())
+            [
+                prose.text.as_bytes(),
+                prose.hedge.as_bytes(),
+                &names,
+                &kinds,
+            ]
+            .into_iter()
+            .chain(prose.values.iter().map(|value| value.as_bytes()))
         };
         let mut digits = itoa::Buffer::new();
         for part in parts() {
@@ -376,23 +383,8 @@ mod tests {
 
     /// A claim naming `names`, with a value of each kind in `kinds`.
     fn claim(names: &[&str], kinds: &[ValueKind]) -> Claim {
-        Claim {
-            id: Default::default(),
-            start: 0,
-            end: 0,
-            entities: super::super::Words::new(names.iter().map(|n| n.to_string()).collect()),
-            values: kinds
-                .iter()
-                .map(|&kind| super::super::Value {
-                    kind,
-                    amount: 1.0,
-                    unit: "usd".into(),
-                })
-                .collect(),
-            polarity: super::super::Polarity::Affirmed,
-            hedged: false,
-            attribution: None,
-        }
+        let values: Vec<_> = kinds.iter().map(|&kind| (kind, 1.0, "usd")).collect();
+        crate::claims::claim_stating(names, &values, crate::claims::Polarity::Affirmed)
     }
 
     /// `all` spilled, each prose with a claim of as many values and no names.

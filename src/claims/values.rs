@@ -500,6 +500,20 @@ mod tests {
         for (place, kind) in ValueKind::ALL.into_iter().enumerate() {
             assert_eq!(kind as usize, place, "{kind:?}");
         }
+        // Exhaustive, so a new kind does not compile until it is placed here, and
+        // then is found missing from `ALL` unless it is added there too.
+        let last = |kind: ValueKind| match kind {
+            ValueKind::Year
+            | ValueKind::Date
+            | ValueKind::Money
+            | ValueKind::Percent
+            | ValueKind::Count
+            | ValueKind::Tally
+            | ValueKind::Weekday => false,
+            ValueKind::Number => true,
+        };
+        assert!(last(ValueKind::ALL[ValueKind::ALL.len() - 1]));
+        assert_eq!(ValueKind::Number as usize + 1, ValueKind::ALL.len());
         let names: std::collections::BTreeSet<_> =
             ValueKind::ALL.iter().map(|kind| kind.as_str()).collect();
         assert_eq!(names.len(), ValueKind::ALL.len());

@@ -302,6 +302,7 @@ impl<'a> Cursor<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::claim_stating;
 
     fn wordings(list: &[(&[u64], &[u32])]) -> Wordings {
         let mut all = Wordings::default();
@@ -350,27 +351,6 @@ mod tests {
         );
     }
 
-    /// A claim naming `names` and stating `values` (kind, amount, unit).
-    fn claim(names: &[&str], values: &[(ValueKind, f64, &str)], polarity: Polarity) -> Claim {
-        Claim {
-            id: Default::default(),
-            start: 0,
-            end: 0,
-            entities: Words::new(names.iter().map(|n| n.to_string()).collect()),
-            values: values
-                .iter()
-                .map(|&(kind, amount, unit)| Value {
-                    kind,
-                    amount,
-                    unit: unit.into(),
-                })
-                .collect(),
-            polarity,
-            hedged: false,
-            attribution: None,
-        }
-    }
-
     #[test]
     fn claims_read_back_from_a_spill_are_those_written() {
         let all = wordings(&[
@@ -380,9 +360,9 @@ mod tests {
             (&[], &[4]),
         ]);
         let claims = [
-            claim(&["recep tayyip erdogan", "turkey"], &[], Polarity::Affirmed),
-            claim(&[], &[(ValueKind::Money, 2.5e9, "usd")], Polarity::Negated),
-            claim(
+            claim_stating(&["recep tayyip erdogan", "turkey"], &[], Polarity::Affirmed),
+            claim_stating(&[], &[(ValueKind::Money, 2.5e9, "usd")], Polarity::Negated),
+            claim_stating(
                 &[""],
                 &[
                     (ValueKind::Year, 2019.0, ""),
@@ -390,7 +370,7 @@ mod tests {
                 ],
                 Polarity::Affirmed,
             ),
-            claim(
+            claim_stating(
                 &["ankara"],
                 &[(ValueKind::Number, f64::MAX, "")],
                 Polarity::Negated,
@@ -414,7 +394,7 @@ mod tests {
     #[test]
     fn a_record_that_does_not_add_up_is_an_error_not_a_misread() {
         let mut good = Vec::new();
-        let claim = claim(
+        let claim = claim_stating(
             &["turkey"],
             &[(ValueKind::Money, 1.0, "usd")],
             Polarity::Negated,
