@@ -84,7 +84,8 @@ pub struct Analysis {
     /// Each claim's text, hedge, names and values as written, kept on disk until the
     /// reports print them.
     pub prose: ClaimProse,
-    pub claim_article: Vec<usize>,
+    /// Each claim's article, in 32 bits: it is held from extraction to the reports.
+    pub claim_article: Vec<u32>,
     pub agreement: Agreement,
     pub scores: Scores,
     pub corroborated_threshold: f64,
@@ -192,7 +193,7 @@ pub struct FactSummary {
 
 impl Analysis {
     pub fn claim_outlet(&self, claim: usize) -> usize {
-        self.articles[self.claim_article[claim]].outlet
+        self.articles[self.claim_article[claim] as usize].outlet
     }
 
     pub fn support(&self, claim: usize) -> Support<'_> {
@@ -484,7 +485,8 @@ pub struct Extraction {
     /// Each claim's text, hedge, names and values as written, which only the reports
     /// read.
     pub prose: ClaimProse,
-    pub claim_article: Vec<usize>,
+    /// Each claim's article, in 32 bits: it is held from extraction to the reports.
+    pub claim_article: Vec<u32>,
 }
 
 impl Extraction {
@@ -855,7 +857,8 @@ fn finish_extraction(
             dropped_uncheckable: result.dropped_uncheckable,
             overlong_clauses: result.overlong_clauses,
         });
-        claim_article.extend(std::iter::repeat_n(index, count));
+        let article = u32::try_from(index).expect("fewer than 2^32 articles");
+        claim_article.extend(std::iter::repeat_n(article, count));
         article_shingles.push(result.shingles);
         article_story_keys.push(result.story_keys);
     }
@@ -938,7 +941,10 @@ pub fn analyze(
     // Only agreement reads the wordings: left to the partial move, their spans (8 bytes
     // a claim) and file would stay until this function returns.
     drop(wordings);
-    let claim_outlet: Vec<usize> = claim_article.iter().map(|&a| article_outlet[a]).collect();
+    let claim_outlet: Vec<u32> = claim_article
+        .iter()
+        .map(|&article| article_outlet[article as usize] as u32)
+        .collect();
     let scores = score::score_claims(
         &claims,
         &claim_outlet,

@@ -870,7 +870,12 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
     let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
     order.par_sort_unstable_by_key(|&i| {
         let claim = &analysis.claims[i];
-        (rank[analysis.claim_article[i]], claim.start, claim.end, i)
+        (
+            rank[analysis.claim_article[i] as usize],
+            claim.start,
+            claim.end,
+            i,
+        )
     });
     order
 }
@@ -919,7 +924,7 @@ fn push_claim(
             &agreement.stories.stories[agreement.facts.story(fact)].id,
             cells.value_group.format(agreement.value_of(index) + 1),
             &safe_cell(&analysis.outlets[analysis.claim_outlet(index)]),
-            &safe_cell(&analysis.articles[analysis.claim_article[index]].key),
+            &safe_cell(&analysis.articles[analysis.claim_article[index] as usize].key),
             &safe_cell(block.text(place)),
             &cells.score,
             &safe_cell(&cells.supporting),

@@ -40,7 +40,7 @@ pub struct Corpus<'a> {
     /// story at a time.
     pub wordings: &'a Spilled,
     /// Article index of each claim.
-    pub claim_article: &'a [usize],
+    pub claim_article: &'a [u32],
     /// Outlet index of each article; its length is the count of articles.
     pub article_outlet: &'a [usize],
     /// Outlet names, by outlet index.
@@ -183,7 +183,7 @@ pub fn analyze(
         &fact_root,
         &value_root,
         |claims| fact_id(corpus, claims),
-        |claim| stories.article_story[corpus.claim_article[claim as usize]] as u32,
+        |claim| stories.article_story[corpus.claim_article[claim as usize] as usize] as u32,
     );
     drop((fact_root, value_root));
 
@@ -227,7 +227,7 @@ fn fact_id(corpus: &Corpus, claims: &[u32]) -> FactId {
 /// after the first outlet (by name) that carries it; anything else speaks for its
 /// outlet.
 fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<u32>) {
-    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
+    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim] as usize];
     // Per-claim vectors in 32 bits, and no vector of each claim's `Voice` (24 bytes):
     // this ran at the agreement stage's peak memory.
     let roots: Vec<u32> = (0..corpus.claims.len())
@@ -549,12 +549,12 @@ fn related_pairs(
     copied_articles: &[(usize, usize)],
     config: &AgreementConfig,
 ) -> io::Result<Vec<Evidence>> {
-    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim]];
+    let outlet_of = |claim: usize| corpus.article_outlet[corpus.claim_article[claim] as usize];
     // Claims come in article order: article i's are first_claim[i]..first_claim[i + 1].
     let articles = corpus.article_outlet.len();
     let mut first_claim = vec![0; articles + 1];
     for &article in corpus.claim_article {
-        first_claim[article + 1] += 1;
+        first_claim[article as usize + 1] += 1;
     }
     for article in 0..articles {
         first_claim[article + 1] += first_claim[article];
@@ -614,8 +614,10 @@ fn related_pairs(
                             .iter()
                             .filter_map(|&place_b| {
                                 let b = story_claims[place_b];
-                                let (article_a, article_b) =
-                                    (corpus.claim_article[a], corpus.claim_article[b]);
+                                let (article_a, article_b) = (
+                                    corpus.claim_article[a] as usize,
+                                    corpus.claim_article[b] as usize,
+                                );
                                 let pair = (article_a.min(article_b), article_a.max(article_b));
                                 let copied = copied_articles.binary_search(&pair).is_ok();
                                 let entities = || {
@@ -722,7 +724,7 @@ mod tests {
     use crate::config::Config;
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
-    fn analyse(articles: &[(&str, &str)]) -> (Vec<String>, Vec<usize>, Agreement) {
+    fn analyse(articles: &[(&str, &str)]) -> (Vec<String>, Vec<u32>, Agreement) {
         analyse_with(&Config::builtin(), articles)
     }
 
@@ -735,7 +737,7 @@ mod tests {
     fn analyse_with(
         config: &Config,
         articles: &[(&str, &str)],
-    ) -> (Vec<String>, Vec<usize>, Agreement) {
+    ) -> (Vec<String>, Vec<u32>, Agreement) {
         let extractor = ClaimExtractor::new(config);
         let mut claims = Vec::new();
         let mut texts = Vec::new();
@@ -748,7 +750,7 @@ mod tests {
         for (index, (outlet, text)) in articles.iter().enumerate() {
             let key = format!("{outlet}/{index}");
             let extracted = extractor.extract(&key, outlet, text);
-            claim_article.extend(std::iter::repeat_n(index, extracted.claims.len()));
+            claim_article.extend(std::iter::repeat_n(index as u32, extracted.claims.len()));
             claims.extend(extracted.claims);
             texts.extend(
                 extracted

@@ -34,7 +34,7 @@ pub struct Scores {
 /// `claim_outlet` gives each claim's outlet index; `outlets` is their count.
 pub fn score_claims(
     claims: &Claims,
-    claim_outlet: &[usize],
+    claim_outlet: &[u32],
     outlets: usize,
     agreement: &Agreement,
     config: &ScoreConfig,
@@ -43,7 +43,7 @@ pub fn score_claims(
     let observations = (0..claims.len())
         .map(|claim| {
             Observation::new(
-                claim_outlet[claim],
+                claim_outlet[claim] as usize,
                 agreement.fact_of(claim),
                 agreement.value_of(claim),
                 agreement.voice_of(claim),
@@ -97,7 +97,7 @@ pub fn score_claims(
 /// on one value split one vote (plus `copy_weight` for each extra copy).
 fn claim_weights(
     claims: &Claims,
-    claim_outlet: &[usize],
+    claim_outlet: &[u32],
     agreement: &Agreement,
     config: &ScoreConfig,
 ) -> Vec<f64> {
