@@ -397,7 +397,7 @@ impl Analysis {
     pub fn fact_summary(&self, fact: usize) -> FactSummary {
         let agreement = &self.agreement;
         let facts = &agreement.facts;
-        let leading = self.scores.fact_value[fact];
+        let leading = self.scores.fact_value[fact] as usize;
         // Nine facts in ten are one claim; facts.csv asks for every fact's summary
         // twice, to sort and to write.
         if facts.claims(fact).len() == 1 {

@@ -1013,11 +1013,10 @@ fn fact_row<'a>(
 /// claim, edge) for both directions of every edge was 408 MB of a 100,000-article
 /// run's report stage, an edge number per row is a third of that.
 struct EvidenceRows {
-    /// Every claim's id, sorted.
-    ids: Vec<ClaimId>,
-    /// The claim whose id is `ids[place]`.
+    /// Every claim, in the order of their ids. The ids themselves are read from the
+    /// claims as rows are written: held here beside them, they were 8 bytes a claim.
     claims: Vec<u32>,
-    /// The rows of the claim at `ids[place]` are `edges[first_row[place]..first_row[place + 1]]`.
+    /// The rows of the claim at `claims[place]` are `edges[first_row[place]..first_row[place + 1]]`.
     first_row: Vec<u32>,
     /// Each row's edge, a claim's rows in the order of their other claims' ids.
     edges: Vec<u32>,
@@ -1035,7 +1034,7 @@ impl EvidenceRows {
             .map(|claim| (claims[claim].id, claim as u32))
             .collect();
         keyed.par_sort_unstable();
-        let (ids, by_id): (Vec<ClaimId>, Vec<u32>) = keyed.into_iter().unzip();
+        let by_id: Vec<u32> = keyed.into_iter().map(|(_, claim)| claim).collect();
         let mut place = vec![0u32; claims.len()];
         for (position, &claim) in by_id.iter().enumerate() {
             place[claim as usize] = position as u32;
@@ -1097,15 +1096,14 @@ impl EvidenceRows {
                 }
             });
         EvidenceRows {
-            ids,
             claims: by_id,
             first_row,
             edges,
         }
     }
 
-    /// evidence.csv, a block of rows at a time. A block first reads each row's other
-    /// claim id, similarity and relation in one loop that does nothing else, then
+    /// evidence.csv, a block of rows at a time. A block first reads each row's claim
+    /// ids, similarity and relation in one loop that does nothing else, then
     /// formats: both reads are cache misses (rows go in order of the first claim's id
     /// only), and made row by row beside the formatting they took a tenth of a
     /// 100,000-article run's CPU samples; gathered first, the misses overlap.
@@ -1118,7 +1116,7 @@ impl EvidenceRows {
                 .first_row
                 .partition_point(|&row| row as usize <= block.start)
                 - 1;
-            let gathered: Vec<(usize, ClaimId, f64, Relation)> = block
+            let gathered: Vec<(ClaimId, ClaimId, f64, Relation)> = block
                 .clone()
                 .map(|row| {
                     while self.first_row[owner + 1] as usize <= row {
@@ -1128,7 +1126,12 @@ impl EvidenceRows {
                     let (a, b) = edge.claims();
                     let own = self.claims[owner] as usize;
                     let other = if a == own { b } else { a };
-                    (owner, claims[other].id, edge.similarity(), edge.relation)
+                    (
+                        claims[own].id,
+                        claims[other].id,
+                        edge.similarity(),
+                        edge.relation,
+                    )
                 })
                 .collect();
             let mut out = Vec::new();
@@ -1136,12 +1139,12 @@ impl EvidenceRows {
                 push_record(&mut out, &EVIDENCE_HEADER);
             }
             let mut similarity = String::new();
-            for &(owner, other, score, relation) in &gathered {
+            for &(own, other, score, relation) in &gathered {
                 fixed_into(&mut similarity, score);
                 push_record(
                     &mut out,
                     &[
-                        &self.ids[owner].spelled(),
+                        &own.spelled(),
                         &other.spelled(),
                         relation.as_str(),
                         &similarity,

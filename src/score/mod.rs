@@ -24,8 +24,9 @@ pub struct Scores {
     pub claim_weight: Vec<f64>,
     /// Confidence of each fact's leading value.
     pub fact: Vec<f64>,
-    /// Index of each fact's leading value (ties go to the first group).
-    pub fact_value: Vec<usize>,
+    /// Index of each fact's leading value (ties go to the first group), in 32 bits as
+    /// values are numbered in `Agreement`.
+    pub fact_value: Vec<u32>,
     pub outlet: Vec<Trust>,
     pub iterations: usize,
     pub converged: bool,
@@ -65,7 +66,7 @@ pub fn score_claims(
     let claim = (0..claims.len())
         .map(|c| solution.values(agreement.fact_of(c))[agreement.value_of(c)])
         .collect();
-    let fact_value: Vec<usize> = (0..agreement.facts.len())
+    let fact_value: Vec<u32> = (0..agreement.facts.len())
         .map(|fact| {
             let values = solution.values(fact);
             let mut best = 0;
@@ -74,13 +75,13 @@ pub fn score_claims(
                     best = index;
                 }
             }
-            best
+            best as u32
         })
         .collect();
     let fact = fact_value
         .iter()
         .enumerate()
-        .map(|(fact, &v)| solution.values(fact)[v])
+        .map(|(fact, &v)| solution.values(fact)[v as usize])
         .collect();
     Scores {
         claim,
