@@ -1188,7 +1188,7 @@ mod tests {
             let prose: Vec<crate::claims::Prose> = (0..extraction.prose.len())
                 .map(|claim| extraction.prose.get(claim).unwrap())
                 .collect();
-            let every_claim: Vec<usize> = (0..extraction.claims.len()).collect();
+            let every_claim: Vec<u32> = (0..extraction.claims.len() as u32).collect();
             let wordings = WordedClaims::read(&extraction.wordings, &every_claim).unwrap();
             format!("{extraction:?} {prose:?} {wordings:?}")
         };

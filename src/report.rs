@@ -116,7 +116,7 @@ pub fn write_reports(
                 push_claim(
                     analysis,
                     supports,
-                    claim_order[row],
+                    claim_order[row] as usize,
                     (prose, place),
                     cells,
                     out,
@@ -133,11 +133,9 @@ pub fn write_reports(
                     .clone()
                     .map(|fact| analysis.fact_summary(fact))
                     .collect();
-                let leading: Vec<usize> = facts
+                let leading: Vec<u32> = facts
                     .zip(&summaries)
-                    .map(|(fact, summary)| {
-                        analysis.agreement.facts.value(fact, summary.leading)[0] as usize
-                    })
+                    .map(|(fact, summary)| analysis.agreement.facts.value(fact, summary.leading)[0])
                     .collect();
                 Ok((summaries, analysis.prose.read(&leading)?))
             },
@@ -855,8 +853,10 @@ impl ReportRows {
     }
 }
 
-/// Claims in report order: by article, then position in it.
-fn claim_order(analysis: &Analysis) -> Vec<usize> {
+/// Claims in report order: by article, then position in it; in 32 bits, as the
+/// order is held through the writing of every report (44M claims at 1,000,000
+/// articles).
+fn claim_order(analysis: &Analysis) -> Vec<u32> {
     // Articles ranked by key once, so the sort of every claim compares integers rather
     // than the long, shared-prefix keys of their articles. Keys are distinct, and the
     // claim index settles equal spans as the stable sort of the keys did.
@@ -867,15 +867,12 @@ fn claim_order(analysis: &Analysis) -> Vec<usize> {
     for (place, &article) in by_key.iter().enumerate() {
         rank[article] = place;
     }
-    let mut order: Vec<usize> = (0..analysis.claims.len()).collect();
+    let claims = u32::try_from(analysis.claims.len()).expect("fewer than 2^32 claims");
+    let mut order: Vec<u32> = (0..claims).collect();
     order.par_sort_unstable_by_key(|&i| {
-        let claim = &analysis.claims[i];
-        (
-            rank[analysis.claim_article[i] as usize],
-            claim.start,
-            claim.end,
-            i,
-        )
+        let claim = &analysis.claims[i as usize];
+        let article = analysis.claim_article[i as usize] as usize;
+        (rank[article], claim.start, claim.end, i)
     });
     order
 }
@@ -1007,6 +1004,39 @@ fn fact_row<'a>(
     }
 }
 
+/// Claims sorted a part at a time by `in_id_order` past this many: 256 MB of (id,
+/// claim) pairs. All 44M claims of a 1,000,000-article run sorted at once were 0.7 GB
+/// on top of the report stage, the run's peak.
+const SORT_PART: usize = 1 << 24;
+
+/// The claims `0..count` in the order of their ids (`id_of`), then of their numbers.
+/// Sorted as (id, claim) pairs: a sort of claim numbers that looks each id up reads a
+/// random claim at every comparison, and took 2.7 of the 5.0 seconds `EvidenceRows::new`
+/// took on a 100,000-article run (two threads). Past `part` claims, the pairs are made
+/// and sorted for one range of ids at a time, split by their leading bits (ids are
+/// hashes, so the ranges hold about as many claims each), and each part reads every
+/// id again.
+fn in_id_order(count: usize, id_of: impl Fn(usize) -> ClaimId + Sync, part: usize) -> Vec<u32> {
+    let claims = u32::try_from(count).expect("fewer than 2^32 claims");
+    let bits = count
+        .div_ceil(part.max(1))
+        .next_power_of_two()
+        .trailing_zeros();
+    let part_of = |id: ClaimId| id.0.checked_shr(64 - bits).unwrap_or(0);
+    let mut order = Vec::with_capacity(count);
+    let mut keyed: Vec<(ClaimId, u32)> = Vec::new();
+    for current in 0..1u64 << bits {
+        keyed.clear();
+        keyed.par_extend((0..claims).into_par_iter().filter_map(|claim| {
+            let id = id_of(claim as usize);
+            (part_of(id) == current).then_some((id, claim))
+        }));
+        keyed.par_sort_unstable();
+        order.extend(keyed.iter().map(|&(_, claim)| claim));
+    }
+    order
+}
+
 /// The rows of evidence.csv: each evidence edge in both directions, so filtering on
 /// claim_id alone shows all of a claim's evidence, sorted by the two claims' ids.
 /// Held as each claim's list of edges rather than as rows: a row of (claim, other
@@ -1026,15 +1056,7 @@ impl EvidenceRows {
     fn new(analysis: &Analysis) -> EvidenceRows {
         let claims = &analysis.claims;
         let evidence = &analysis.agreement.evidence;
-        // Sorted as (id, claim) pairs: a sort of claim numbers that looks each id up
-        // reads a random claim at every comparison, and took 2.7 of the 5.0 seconds
-        // this function took on a 100,000-article run (two threads).
-        let mut keyed: Vec<(ClaimId, u32)> = (0..claims.len())
-            .into_par_iter()
-            .map(|claim| (claims[claim].id, claim as u32))
-            .collect();
-        keyed.par_sort_unstable();
-        let by_id: Vec<u32> = keyed.into_iter().map(|(_, claim)| claim).collect();
+        let by_id = in_id_order(claims.len(), |claim| claims[claim].id, SORT_PART);
         let mut place = vec![0u32; claims.len()];
         for (position, &claim) in by_id.iter().enumerate() {
             place[claim as usize] = position as u32;
@@ -1435,6 +1457,31 @@ mod tests {
         for x in cases {
             assert_eq!(fixed(x), format!("{x:.4}"), "{x:e} {:#x}", x.to_bits());
         }
+    }
+
+    #[test]
+    fn claims_sorted_by_id_a_part_at_a_time_keep_one_order() {
+        // Hash-like ids, with repeats (equal ids fall back on claim numbers) and ids at
+        // both ends of the range, where the parts' boundaries are.
+        let mut state = 11u64;
+        let mut ids: Vec<ClaimId> = (0..5000)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                ClaimId::new(state)
+            })
+            .collect();
+        ids[17] = ids[4000];
+        ids[18] = ClaimId::new(0);
+        ids[19] = ClaimId::new(u64::MAX);
+        let id_of = |claim: usize| ids[claim];
+        let mut expected: Vec<u32> = (0..5000).collect();
+        expected.sort_by_key(|&claim| (ids[claim as usize], claim));
+        for part in [3, 7, 100, 1250, 5000, usize::MAX] {
+            assert_eq!(in_id_order(5000, id_of, part), expected, "part of {part}");
+        }
+        assert!(in_id_order(0, id_of, 1).is_empty());
     }
 
     #[test]

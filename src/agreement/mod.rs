@@ -563,10 +563,11 @@ fn related_pairs(
         .stories
         .par_iter()
         .map(|story| -> io::Result<Vec<Evidence>> {
-            let story_claims: Vec<usize> = story
+            let story_claims: Vec<u32> = story
                 .articles
                 .iter()
                 .flat_map(|&article| first_claim[article]..first_claim[article + 1])
+                .map(|claim| claim as u32)
                 .collect();
             let read = WordedClaims::read(corpus.wordings, &story_claims)?;
             let worded = |place: usize| read.get(place);
@@ -587,12 +588,12 @@ fn related_pairs(
                 .map_init(
                     || (FxHashMap::default(), SharedKeys::new(story_claims.len())),
                     |(known_pairs, shared), place| {
-                        let a = story_claims[place];
+                        let a = story_claims[place] as usize;
                         // Every later claim of the story sharing a key with a, once per key.
                         for key in &keys[place] {
                             if let Some(places) = holders.get(key) {
                                 shared.add_later(place, places, |p| {
-                                    outlet_of(a) != outlet_of(story_claims[p])
+                                    outlet_of(a) != outlet_of(story_claims[p] as usize)
                                 });
                             }
                         }
@@ -613,7 +614,7 @@ fn related_pairs(
                             .at_least(config.min_shared_keys)
                             .iter()
                             .filter_map(|&place_b| {
-                                let b = story_claims[place_b];
+                                let b = story_claims[place_b] as usize;
                                 let (article_a, article_b) = (
                                     corpus.claim_article[a] as usize,
                                     corpus.claim_article[b] as usize,

@@ -126,8 +126,8 @@ impl Spilled {
 
     /// The records of `claims`, in one block: records near each other in the file are
     /// read in one go.
-    pub fn read(&self, claims: &[usize]) -> io::Result<Records> {
-        let span_of = |k: usize| self.spans[claims[k]];
+    pub fn read(&self, claims: &[u32]) -> io::Result<Records> {
+        let span_of = |k: usize| self.spans[claims[k] as usize];
         let mut order: Vec<usize> = (0..claims.len()).collect();
         order.sort_unstable_by_key(|&k| span_of(k).start());
         let mut bytes = Vec::new();
@@ -230,6 +230,7 @@ impl ClaimProse {
 
     /// The prose of claim `claim`.
     pub fn get(&self, claim: usize) -> io::Result<Prose> {
+        let claim = u32::try_from(claim).expect("fewer than 2^32 claims");
         let block = self.read(&[claim])?;
         Ok(Prose {
             text: block.text(0).into(),
@@ -239,7 +240,7 @@ impl ClaimProse {
     }
 
     /// The prose of `claims`, read as one block.
-    pub fn read(&self, claims: &[usize]) -> io::Result<ProseBlock> {
+    pub fn read(&self, claims: &[u32]) -> io::Result<ProseBlock> {
         let Records { bytes, places } = self.0.read(claims)?;
         let changed = || {
             io::Error::new(

@@ -209,7 +209,7 @@ pub struct WordedClaims {
 impl WordedClaims {
     /// The claims `claims` read back from what `Wordings::spill` wrote, in the order
     /// asked: claim `k` of the result is claim `claims[k]`.
-    pub fn read(spilled: &Spilled, claims: &[usize]) -> io::Result<WordedClaims> {
+    pub fn read(spilled: &Spilled, claims: &[u32]) -> io::Result<WordedClaims> {
         let records = spilled.read(claims)?;
         let mut read = WordedClaims::default();
         for k in 0..claims.len() {
