@@ -67,16 +67,17 @@ cargo build --release --quiet --bin credence --example words_baseline
 # 6 KB of corpus on disk (4.1 KB of text plus file-system overhead), 56 KB of reports,
 # extraction cache and the run's temporary files of claim prose and wordings (3.4 GB
 # of CSVs, 1.3 GB of cache, 0.8 GB of temporary files, counted here as if TMPDIR were
-# on the same disk), and 18 KB of peak resident memory (1.78 GB, the highest of three
-# runs at 1d13711; 1.71 GB the lowest). The one 1,000,000-article run (1932b6d) took
-# less of both: 40 KB of reports and cache and 16 KB of memory per article, so these
-# estimates stay on the safe side. BENCH_RUN_FORCE=1 runs anyway.
+# on the same disk), and 12 KB of peak resident memory (1.14-1.17 GB in runs from
+# 83df1ea to 9dd65d9; 1.78 GB at 1d13711 before claims were held in 32 bytes). The
+# 1,000,000-article runs took less of both: 40 KB of reports and cache and 9 KB of
+# memory per article (8.4 GiB at 9dd65d9), so these estimates stay on the safe side.
+# BENCH_RUN_FORCE=1 runs anyway.
 need_kb=$((articles * 56))
 [[ -f "$corpus/generated.txt" ]] || need_kb=$((need_kb + articles * 6))
 # The last run's reports are removed before this one writes its own.
 free_kb="$(df -Pk "$out" | awk 'NR == 2 { print $4 }')"
 [[ -d "$reports" ]] && free_kb=$((free_kb + $(du -sk "$reports" | cut -f1)))
-memory_kb=$((articles * 18))
+memory_kb=$((articles * 12))
 available_kb="$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo 2>/dev/null || true)"
 refuse() {
     if [[ "${BENCH_RUN_FORCE:-0}" == 1 ]]; then
