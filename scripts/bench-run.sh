@@ -67,7 +67,7 @@ cargo build --release --quiet --bin credence --example words_baseline
 # 6 KB of corpus on disk (4.1 KB of text plus file-system overhead), 56 KB of reports,
 # extraction cache and the run's temporary files of claim prose and wordings (3.4 GB
 # of CSVs, 1.3 GB of cache, 0.8 GB of temporary files, counted here as if TMPDIR were
-# on the same disk), and 12 KB of peak resident memory (1.14-1.17 GB in runs from
+# on the same disk), and 12 KB of peak resident memory (1087-1173 MiB in runs from
 # 83df1ea to 9dd65d9; 1.78 GB at 1d13711 before claims were held in 32 bytes). The
 # 1,000,000-article runs took less of both: 40 KB of reports and cache and 9 KB of
 # memory per article (8.4 GiB at 9dd65d9), so these estimates stay on the safe side.
