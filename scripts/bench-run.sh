@@ -60,6 +60,12 @@ fi
 # --- build, disk, corpus -------------------------------------------------------------
 echo "bench-run: building release binary and baseline" >&2
 cargo build --release --quiet --bin credence --example words_baseline
+# Named when built, not when the rows are written minutes later: sources edited
+# while a long run reads its corpus would mark a clean binary dirty.
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if ! git -C "$root" diff --quiet HEAD -- src 2>/dev/null; then
+    commit="$commit+dirty"
+fi
 
 # Checked before anything is generated or run, so a size this machine cannot hold
 # stops at once with the numbers rather than minutes later, out of disk or killed for
@@ -99,10 +105,6 @@ bytes="$(awk -F' = ' '$1 == "bytes" { print $2 }' "$corpus/generated.txt")"
 read -r _ _ _ baseline_mbps < <("$baseline" "$corpus/articles")
 echo "bench-run: unicode_words() baseline, one thread: $baseline_mbps MB/s" >&2
 
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if ! git -C "$root" diff --quiet HEAD -- src 2>/dev/null; then
-    commit="$commit+dirty"
-fi
 if [[ -f "$csv" && "$(head -n 1 "$csv")" != "$header" ]]; then
     echo "bench-run: $csv has other columns; moved to $csv.old" >&2
     mv "$csv" "$csv.old"
