@@ -973,6 +973,28 @@ pub fn analyze(
     })
 }
 
+/// Work too large to hold at once, split into parts by a 64-bit hash: part `i` holds
+/// the hashes from `i`/`count` to (`i` + 1)/`count` of the range, so the parts are in
+/// hash order and, hashes being uniform, about equal. Copy detection's postings and
+/// evidence.csv's sort by claim id each make and sort one part at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParts {
+    pub count: usize,
+}
+
+impl HashParts {
+    /// As many parts as `total` items need for at most `most` in each (on average).
+    pub fn new(total: usize, most: usize) -> HashParts {
+        HashParts {
+            count: total.div_ceil(most.max(1)).max(1),
+        }
+    }
+
+    pub fn of(self, hash: u64) -> usize {
+        ((u128::from(hash) * self.count as u128) >> 64) as usize
+    }
+}
+
 /// The first 16 bytes of `text` as one big-endian integer, zero-padded. Ordering by it
 /// agrees with ordering by the text, so a sort of many ids or names compares integers
 /// and falls back on the strings only where two heads tie.

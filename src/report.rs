@@ -1013,23 +1013,18 @@ const SORT_PART: usize = 1 << 24;
 /// Sorted as (id, claim) pairs: a sort of claim numbers that looks each id up reads a
 /// random claim at every comparison, and took 2.7 of the 5.0 seconds `EvidenceRows::new`
 /// took on a 100,000-article run (two threads). Past `part` claims, the pairs are made
-/// and sorted for one range of ids at a time, split by their leading bits (ids are
-/// hashes, so the ranges hold about as many claims each), and each part reads every
-/// id again.
+/// and sorted for one range of ids at a time (ids are hashes: `HashParts`), and each
+/// part reads every id again.
 fn in_id_order(count: usize, id_of: impl Fn(usize) -> ClaimId + Sync, part: usize) -> Vec<u32> {
     let claims = u32::try_from(count).expect("fewer than 2^32 claims");
-    let bits = count
-        .div_ceil(part.max(1))
-        .next_power_of_two()
-        .trailing_zeros();
-    let part_of = |id: ClaimId| id.0.checked_shr(64 - bits).unwrap_or(0);
+    let parts = crate::HashParts::new(count, part);
     let mut order = Vec::with_capacity(count);
     let mut keyed: Vec<(ClaimId, u32)> = Vec::new();
-    for current in 0..1u64 << bits {
+    for current in 0..parts.count {
         keyed.clear();
         keyed.par_extend((0..claims).into_par_iter().filter_map(|claim| {
             let id = id_of(claim as usize);
-            (part_of(id) == current).then_some((id, claim))
+            (parts.of(id.0) == current).then_some((id, claim))
         }));
         keyed.par_sort_unstable();
         order.extend(keyed.iter().map(|&(_, claim)| claim));

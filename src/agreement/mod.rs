@@ -411,20 +411,13 @@ where
 {
     u32::try_from(items.len()).expect("fewer than 2^32 items");
     let mut lengths: Vec<usize> = items.par_iter().map(|item| keys_of(item).count()).collect();
-    let parts = lengths
-        .iter()
-        .sum::<usize>()
-        .div_ceil(part_pairs.max(1))
-        .max(1);
-    // The high bits of a key's hash pick its part: every pair of a key is in one part.
-    let part_of = |key: &K| {
-        let hash = rustc_hash::FxBuildHasher.hash_one(key);
-        ((u128::from(hash) * parts as u128) >> 64) as usize
-    };
+    let parts = crate::HashParts::new(lengths.iter().sum(), part_pairs);
+    // A key's hash picks its part: every pair of a key is in one part.
+    let part_of = |key: &K| parts.of(rustc_hash::FxBuildHasher.hash_one(key));
     let mut postings = FxHashMap::default();
-    for part in 0..parts {
-        let in_part = |key: &K| parts == 1 || part_of(key) == part;
-        let part_lengths: Vec<usize> = if parts == 1 {
+    for part in 0..parts.count {
+        let in_part = |key: &K| parts.count == 1 || part_of(key) == part;
+        let part_lengths: Vec<usize> = if parts.count == 1 {
             std::mem::take(&mut lengths)
         } else {
             items

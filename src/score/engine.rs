@@ -350,7 +350,7 @@ impl Prepared {
         // for all of them at once, the slices of the pass over the settled items were
         // 24 bytes an item, 0.7 GB at 1,000,000 articles.
         const STRETCH: usize = 1 << 16;
-        let mut per_item: Vec<(usize, &mut [f64])> = Vec::with_capacity(STRETCH);
+        let mut per_item: Vec<(usize, &mut [f64])> = Vec::with_capacity(STRETCH.min(items.len()));
         let (mut rest, mut start) = (flat, 0);
         for stretch in items.chunks(STRETCH) {
             per_item.clear();
