@@ -158,27 +158,31 @@ pub fn analyze(
     let evidence = related_pairs(corpus, &stories, &copied_articles, config)?;
     let claim_count = corpus.claims.len();
 
-    let mut fact_sets = DisjointSets::new(claim_count);
-    let mut value_sets = DisjointSets::new(claim_count);
-    let mut copy_sets = DisjointSets::new(claim_count);
-    for edge in &evidence {
-        let (a, b) = edge.claims();
-        fact_sets.union(a, b);
-        if edge.relation != Relation::Contradicts {
-            value_sets.union(a, b);
+    // Three independent passes over the edges, run side by side: one after the other
+    // they were a serial second of a 100,000-article run.
+    let sets_of = |joins: fn(Relation) -> bool| {
+        let mut sets = DisjointSets::new(claim_count);
+        for edge in evidence.iter().filter(|edge| joins(edge.relation)) {
+            let (a, b) = edge.claims();
+            sets.union(a, b);
         }
-        if edge.relation == Relation::Copies {
-            copy_sets.union(a, b);
-        }
-    }
-
+        sets
+    };
     // Roots resolved once, then claims grouped by sorting on them: hashing every claim
     // into a map of facts was the stage's largest serial step.
-    let root = |sets: &mut DisjointSets| -> Vec<u32> {
+    let roots_of = |joins: fn(Relation) -> bool| -> Vec<u32> {
+        let mut sets = sets_of(joins);
         (0..claim_count).map(|c| sets.find(c) as u32).collect()
     };
-    let (fact_root, value_root) = (root(&mut fact_sets), root(&mut value_sets));
-    drop((fact_sets, value_sets));
+    let ((fact_root, value_root), mut copy_sets) = rayon::join(
+        || {
+            rayon::join(
+                || roots_of(|_| true),
+                || roots_of(|relation| relation != Relation::Contradicts),
+            )
+        },
+        || sets_of(|relation| relation == Relation::Copies),
+    );
     let facts = Facts::group(
         &fact_root,
         &value_root,

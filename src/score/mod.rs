@@ -6,6 +6,8 @@
 
 pub mod engine;
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use rayon::prelude::*;
 
 use crate::agreement::Agreement;
@@ -42,6 +44,7 @@ pub fn score_claims(
 ) -> Scores {
     let claim_weight = claim_weights(claims, claim_outlet, agreement, config);
     let observations = (0..claims.len())
+        .into_par_iter()
         .map(|claim| {
             Observation::new(
                 claim_outlet[claim] as usize,
@@ -55,6 +58,7 @@ pub fn score_claims(
     let problem = Problem {
         sources: outlets,
         item_values: (0..agreement.facts.len())
+            .into_par_iter()
             .map(|fact| agreement.facts.value_count(fact))
             .collect(),
         observations,
@@ -64,9 +68,11 @@ pub fn score_claims(
     // into voices; value coincidences across a handful of facts would only add noise.
     let solution = solve(problem, config, Copying::OFF);
     let claim = (0..claims.len())
+        .into_par_iter()
         .map(|c| solution.values(agreement.fact_of(c))[agreement.value_of(c)])
         .collect();
     let fact_value: Vec<u32> = (0..agreement.facts.len())
+        .into_par_iter()
         .map(|fact| {
             let values = solution.values(fact);
             let mut best = 0;
@@ -79,7 +85,7 @@ pub fn score_claims(
         })
         .collect();
     let fact = fact_value
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(fact, &v)| solution.values(fact)[v as usize])
         .collect();
@@ -102,33 +108,43 @@ fn claim_weights(
     agreement: &Agreement,
     config: &ScoreConfig,
 ) -> Vec<f64> {
-    // Claims grouped by sorting on (fact, value, voice, outlet): a hash map with a vector
-    // per voice was the score stage's largest serial step on large runs.
-    let voice = |claim: usize| {
-        (
-            agreement.fact_of(claim),
-            agreement.value_of(claim),
-            agreement.voice_of(claim),
-        )
-    };
-    let mut by_voice: Vec<usize> = (0..claims.len()).collect();
-    by_voice.par_sort_unstable_by_key(|&claim| (voice(claim), claim_outlet[claim]));
-    // How many outlets speak with each claim's voice on its value.
-    let mut sharing = vec![0; claims.len()];
-    for group in by_voice.chunk_by(|&a, &b| voice(a) == voice(b)) {
-        let outlets = 1 + group
-            .windows(2)
-            .filter(|pair| claim_outlet[pair[0]] != claim_outlet[pair[1]])
-            .count();
-        for &claim in group {
-            sharing[claim] = outlets;
-        }
-    }
+    // Counted within each fact's value groups, which agreement has already formed:
+    // sorting every claim on (fact, value, voice, outlet) was the score stage's largest
+    // step on large runs, and a hash map with a vector per voice before it was serial.
+    // Each claim is in exactly one value group, so each slot is written once.
+    let sharing: Vec<AtomicU32> = (0..claims.len()).map(|_| AtomicU32::new(0)).collect();
+    (0..agreement.facts.len())
+        .into_par_iter()
+        .for_each_init(Vec::new, |speakers, fact| {
+            for group in agreement.facts.values(fact) {
+                speakers.clear();
+                speakers.extend(group.iter().map(|&claim| {
+                    let claim = claim as usize;
+                    (agreement.voice_of(claim), claim_outlet[claim], claim)
+                }));
+                speakers.sort_unstable();
+                for voice in speakers.chunk_by(|a, b| a.0 == b.0) {
+                    let outlets = 1 + voice
+                        .windows(2)
+                        .filter(|pair| pair[0].1 != pair[1].1)
+                        .count();
+                    for &(_, _, claim) in voice {
+                        sharing[claim].store(outlets as u32, Ordering::Relaxed);
+                    }
+                }
+            }
+        });
     claims
         .par_iter()
-        .zip(sharing)
+        .zip(sharing.into_par_iter())
         .map(|(claim, sharing)| {
-            vote_weight(sharing, claim.hedged, claim.attribution.is_some(), config).product()
+            vote_weight(
+                sharing.into_inner() as usize,
+                claim.hedged,
+                claim.attribution.is_some(),
+                config,
+            )
+            .product()
         })
         .collect()
 }
