@@ -715,8 +715,11 @@ impl Batches {
             return;
         }
         // One batch in flight at a time keeps the results in feed order, and holds at
-        // most two batches' texts.
-        self.wait();
+        // most two batches' texts. The finished batch is taken (its claims moved, its
+        // prose and wordings written to disk) only once the next is on its way: taken
+        // first, it left the other core idle for the 6.6 s it took in a 100,000-article
+        // run on two threads.
+        let finished = self.finished();
         let batch = std::mem::replace(&mut self.pending, Vec::with_capacity(self.batch));
         let (sender, receiver) = mpsc::sync_channel(1);
         scope.spawn(move |_| {
@@ -725,15 +728,23 @@ impl Batches {
             let _ = sender.send((batch, extracted));
         });
         self.in_flight = Some(receiver);
+        if let Some((batch, extracted)) = finished {
+            self.take(batch, extracted);
+        }
     }
 
-    /// Takes the batch in flight once it is done, helping to extract it meanwhile.
+    /// Takes the batch in flight once it is done.
     fn wait(&mut self) {
-        let Some(receiver) = self.in_flight.take() else {
-            return;
-        };
+        if let Some((batch, extracted)) = self.finished() {
+            self.take(batch, extracted);
+        }
+    }
+
+    /// The batch in flight once it is done, helping to extract it meanwhile.
+    fn finished(&mut self) -> Option<Extracted> {
+        let receiver = self.in_flight.take()?;
         let started = Instant::now();
-        let (batch, extracted) = loop {
+        let done = loop {
             match receiver.try_recv() {
                 Ok(done) => break done,
                 Err(mpsc::TryRecvError::Empty) => match rayon::yield_now() {
@@ -749,7 +760,7 @@ impl Batches {
             }
         };
         self.waited += started.elapsed();
-        self.take(batch, extracted);
+        Some(done)
     }
 
     fn take(&mut self, batch: Vec<Article>, mut extracted: BatchClaims) {
