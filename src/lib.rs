@@ -1108,14 +1108,16 @@ fn drop_repeated_lines(
 
 #[cfg(test)]
 mod tests {
-    use super::{extract_in_batches, text_head, Standing, SupportCount};
+    use super::{extract_in_batches, text_head, Analysis, Standing, SupportCount};
     use crate::claims::WordedClaims;
     use crate::config::Config;
     use crate::ingest::{Article, Window};
     use crate::progress::Progress;
+    use crate::score;
 
-    #[test]
-    fn supports_counted_fact_by_fact_are_each_claims_own_reading() {
+    /// A run over a generated corpus of 400 articles from 8 outlets, which has copies,
+    /// shared origins, hedges and contradictions.
+    fn generated_analysis() -> Analysis {
         let dir = tempfile::tempdir().unwrap();
         let params = crate::gen::Params {
             articles: 400,
@@ -1123,14 +1125,54 @@ mod tests {
             seed: 7,
         };
         crate::gen::write_corpus(params, dir.path()).unwrap();
-        let analysis = crate::analyze(
+        crate::analyze(
             &[dir.path().join("articles")],
             &Window::default(),
             None,
             &Config::builtin(),
             &Progress::hidden(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn vote_weights_split_a_voice_among_the_outlets_sharing_it_on_one_value() {
+        let analysis = generated_analysis();
+        let config = Config::builtin().score;
+        let agreement = &analysis.agreement;
+        let mut shared = 0;
+        for claim in 0..analysis.claims.len() {
+            let (fact, value) = (agreement.fact_of(claim), agreement.value_of(claim));
+            let mut outlets: Vec<usize> = agreement
+                .facts
+                .value(fact, value)
+                .iter()
+                .map(|&other| other as usize)
+                .filter(|&other| agreement.voice_of(other) == agreement.voice_of(claim))
+                .map(|other| analysis.claim_outlet(other))
+                .collect();
+            outlets.sort_unstable();
+            outlets.dedup();
+            let held = &analysis.claims[claim];
+            let expected = score::vote_weight(
+                outlets.len(),
+                held.hedged,
+                held.attribution.is_some(),
+                &config,
+            );
+            assert_eq!(
+                analysis.scores.claim_weight[claim],
+                expected.product(),
+                "claim {claim}"
+            );
+            shared += usize::from(outlets.len() > 1);
+        }
+        assert!(shared > 0, "no voice shared by two outlets");
+    }
+
+    #[test]
+    fn supports_counted_fact_by_fact_are_each_claims_own_reading() {
+        let analysis = generated_analysis();
         let supports = analysis.supports();
         let voice = |claim: usize| analysis.agreement.voice_of(claim);
         let distinct = |mut voices: Vec<usize>| {
