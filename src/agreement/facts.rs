@@ -44,14 +44,7 @@ impl Facts {
             let c = c as usize;
             (fact_root[c], value_root[c], c)
         });
-        let starts: Vec<u32> = (0..claim_count)
-            .into_par_iter()
-            .filter(|&place| {
-                let place = place as usize;
-                place == 0
-                    || fact_root[grouped[place] as usize] != fact_root[grouped[place - 1] as usize]
-            })
-            .collect();
+        let starts = root_changes(&grouped, fact_root);
         let run = |fact: usize| {
             let end = starts.get(fact + 1).copied().unwrap_or(claim_count);
             starts[fact] as usize..end as usize
@@ -70,14 +63,7 @@ impl Facts {
             .flat_map_iter(|&(_, place)| grouped[run(place as usize)].iter().copied())
             .collect();
         drop(grouped);
-        let mut first_claim: Vec<u32> = (0..claim_count)
-            .into_par_iter()
-            .filter(|&place| {
-                let place = place as usize;
-                place == 0
-                    || value_root[claims[place] as usize] != value_root[claims[place - 1] as usize]
-            })
-            .collect();
+        let mut first_claim = root_changes(&claims, value_root);
         let mut fact_start = 0;
         let fact_starts: Vec<u32> = by_id
             .iter()
@@ -149,6 +135,19 @@ impl Facts {
     fn groups(&self, fact: usize) -> Range<usize> {
         self.first_group[fact] as usize..self.first_group[fact + 1] as usize
     }
+}
+
+/// The places in `claims` where a run of claims with one root starts, when `claims`
+/// lists each root's claims together.
+fn root_changes(claims: &[u32], root: &[u32]) -> Vec<u32> {
+    let claim_count = u32::try_from(claims.len()).expect("fewer than 2^32 claims");
+    (0..claim_count)
+        .into_par_iter()
+        .filter(|&place| {
+            let place = place as usize;
+            place == 0 || root[claims[place] as usize] != root[claims[place - 1] as usize]
+        })
+        .collect()
 }
 
 #[cfg(test)]
