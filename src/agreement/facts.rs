@@ -55,24 +55,17 @@ impl Facts {
             .collect();
         by_id.par_sort_unstable();
 
-        // Each fact's claims in id order, then its value groups: a group starts wherever
-        // the value root changes, as claims of different facts never share one. Filled
-        // one fact at a time on one thread, this was the stage's largest serial step.
+        // Each fact's claims in id order, then where its claims and its value groups
+        // start: wherever the fact root, or the value root, changes (claims of two facts
+        // never share either). Filled one fact at a time on one thread, this was the
+        // stage's largest serial step.
         let claims: Vec<u32> = by_id
             .par_iter()
             .flat_map_iter(|&(_, place)| grouped[run(place as usize)].iter().copied())
             .collect();
         drop(grouped);
+        let fact_starts = root_changes(&claims, fact_root);
         let mut first_claim = root_changes(&claims, value_root);
-        let mut fact_start = 0;
-        let fact_starts: Vec<u32> = by_id
-            .iter()
-            .map(|&(_, place)| {
-                let start = fact_start;
-                fact_start += run(place as usize).len() as u32;
-                start
-            })
-            .collect();
         let mut first_group: Vec<u32> = fact_starts
             .par_iter()
             .map(|&start| first_claim.partition_point(|&group| group < start) as u32)
