@@ -1106,38 +1106,39 @@ fn drop_repeated_lines(
     run.wording_spans.retain_flagged(&keep);
 }
 
+/// A run over a generated corpus of 400 articles from 8 outlets, which has copies,
+/// shared origins, hedges and contradictions.
+#[cfg(test)]
+pub(crate) fn generated_analysis() -> Analysis {
+    let dir = tempfile::tempdir().unwrap();
+    let params = crate::gen::Params {
+        articles: 400,
+        outlets: 8,
+        seed: 7,
+    };
+    crate::gen::write_corpus(params, dir.path()).unwrap();
+    crate::analyze(
+        &[dir.path().join("articles")],
+        &Window::default(),
+        None,
+        &Config::builtin(),
+        &Progress::hidden(),
+    )
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{extract_in_batches, text_head, Analysis, Standing, SupportCount};
+    use super::{extract_in_batches, text_head, Standing, SupportCount};
     use crate::claims::WordedClaims;
     use crate::config::Config;
-    use crate::ingest::{Article, Window};
+    use crate::ingest::Article;
     use crate::progress::Progress;
     use crate::score;
 
-    /// A run over a generated corpus of 400 articles from 8 outlets, which has copies,
-    /// shared origins, hedges and contradictions.
-    fn generated_analysis() -> Analysis {
-        let dir = tempfile::tempdir().unwrap();
-        let params = crate::gen::Params {
-            articles: 400,
-            outlets: 8,
-            seed: 7,
-        };
-        crate::gen::write_corpus(params, dir.path()).unwrap();
-        crate::analyze(
-            &[dir.path().join("articles")],
-            &Window::default(),
-            None,
-            &Config::builtin(),
-            &Progress::hidden(),
-        )
-        .unwrap()
-    }
-
     #[test]
     fn vote_weights_split_a_voice_among_the_outlets_sharing_it_on_one_value() {
-        let analysis = generated_analysis();
+        let analysis = crate::generated_analysis();
         let config = Config::builtin().score;
         let agreement = &analysis.agreement;
         let mut shared = 0;
@@ -1172,7 +1173,7 @@ mod tests {
 
     #[test]
     fn supports_counted_fact_by_fact_are_each_claims_own_reading() {
-        let analysis = generated_analysis();
+        let analysis = crate::generated_analysis();
         let supports = analysis.supports();
         let voice = |claim: usize| analysis.agreement.voice_of(claim);
         let distinct = |mut voices: Vec<usize>| {

@@ -101,7 +101,12 @@ pub fn write_reports(
     });
     let supports = &supports;
     let claim_order = claim_order(analysis);
-    let evidence_rows = EvidenceRows::new(analysis);
+    let evidence_rows = EvidenceRows::new(analysis, EVIDENCE_PART_ROWS).with_context(|| {
+        format!(
+            "cannot sort evidence.csv's rows in {} (TMPDIR)",
+            std::env::temp_dir().display()
+        )
+    })?;
     let fact_order = fact_order(analysis);
     let (claim_order, evidence_rows, fact_order) = (&claim_order, &evidence_rows, &fact_order);
     let mut files: Vec<StagedFile> = vec![
@@ -297,23 +302,25 @@ pub fn staged_records<'a, Block, Scratch: Default>(
     })
 }
 
-/// A report of `count` rows whose blocks `format_block(rows)` formats: blocks are
-/// formatted in parallel and written in order, so a file of a million rows is not one
-/// thread's work. Each batch of blocks is written while the next is formatted: writing
-/// between batches left a core idle, a quarter of the end of a 100,000-article run's
-/// report stage, when evidence.csv was the last file being written. A report without
-/// rows is one empty block, for its header.
+/// A report of `count` rows whose blocks `format_block(rows)` formats (`write_blocks`).
+/// A report without rows is one empty block, for its header.
 fn staged_blocks<'a>(
     name: &'a str,
     bom: bool,
     count: usize,
     format_block: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Send + Sync + 'a,
 ) -> StagedFile<'a> {
-    /// Rows per block (2.5 MB of claims.csv). Two blocks per worker are formatted at
-    /// once, enough to keep every worker busy: sixteen at a time, with a batch being
-    /// written while the next is formatted, held 130 MB of formatted text across the
-    /// three large reports, the peak of a 100,000-article run on two threads.
-    const BLOCK_ROWS: usize = 8192;
+    staged_file(name, bom, move |file| {
+        write_blocks(file, count, &format_block)
+    })
+}
+
+/// A report that `write` writes after the byte-order mark, if any, then synced.
+fn staged_file<'a>(
+    name: &'a str,
+    bom: bool,
+    write: impl Fn(&mut io::BufWriter<fs::File>) -> anyhow::Result<()> + Send + Sync + 'a,
+) -> StagedFile<'a> {
     (
         name,
         Box::new(move |path| {
@@ -322,33 +329,50 @@ fn staged_blocks<'a>(
             if bom {
                 file.write_all(UTF8_BOM).with_context(context)?;
             }
-            let blocks: Vec<usize> = (0..count.div_ceil(BLOCK_ROWS).max(1)).collect();
-            let format = |batch: &[usize]| -> anyhow::Result<Vec<Vec<u8>>> {
-                batch
-                    .par_iter()
-                    .map(|&block| {
-                        format_block(block * BLOCK_ROWS..count.min((block + 1) * BLOCK_ROWS))
-                    })
-                    .collect()
-            };
-            let write = |file: &mut io::BufWriter<fs::File>, formatted: Vec<Vec<u8>>| {
-                formatted.iter().try_for_each(|bytes| file.write_all(bytes))
-            };
-            let mut batches = blocks.chunks(2 * rayon::current_num_threads());
-            let first = batches.next().expect("at least one block");
-            let mut formatted = format(first).with_context(context)?;
-            for batch in batches {
-                let (written, next) = rayon::join(|| write(&mut file, formatted), || format(batch));
-                written.with_context(context)?;
-                formatted = next.with_context(context)?;
-            }
-            write(&mut file, formatted).with_context(context)?;
+            write(&mut file).with_context(context)?;
             file.into_inner()
                 .map_err(|e| e.into_error())
                 .and_then(|file| file.sync_all())
                 .with_context(context)
         }),
     )
+}
+
+/// Writes `count` rows formatted a block at a time by `format_block(rows)`: blocks are
+/// formatted in parallel and written in order, so a file of a million rows is not one
+/// thread's work. Each batch of blocks is written while the next is formatted: writing
+/// between batches left a core idle, a quarter of the end of a 100,000-article run's
+/// report stage, when evidence.csv was the last file being written. No rows are one
+/// empty block.
+fn write_blocks(
+    file: &mut io::BufWriter<fs::File>,
+    count: usize,
+    format_block: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
+) -> anyhow::Result<()> {
+    /// Rows per block (2.5 MB of claims.csv). Two blocks per worker are formatted at
+    /// once, enough to keep every worker busy: sixteen at a time, with a batch being
+    /// written while the next is formatted, held 130 MB of formatted text across the
+    /// three large reports, the peak of a 100,000-article run on two threads.
+    const BLOCK_ROWS: usize = 8192;
+    let blocks: Vec<usize> = (0..count.div_ceil(BLOCK_ROWS).max(1)).collect();
+    let format = |batch: &[usize]| -> anyhow::Result<Vec<Vec<u8>>> {
+        batch
+            .par_iter()
+            .map(|&block| format_block(block * BLOCK_ROWS..count.min((block + 1) * BLOCK_ROWS)))
+            .collect()
+    };
+    let write = |file: &mut io::BufWriter<fs::File>, formatted: Vec<Vec<u8>>| {
+        formatted.iter().try_for_each(|bytes| file.write_all(bytes))
+    };
+    let mut batches = blocks.chunks(2 * rayon::current_num_threads());
+    let first = batches.next().expect("at least one block");
+    let mut formatted = format(first)?;
+    for batch in batches {
+        let (written, next) = rayon::join(|| write(file, formatted), || format(batch));
+        written?;
+        formatted = next?;
+    }
+    Ok(write(file, formatted)?)
 }
 
 /// Replaces the one file `path` atomically: `write` fills a temporary file beside it,
@@ -1032,143 +1056,138 @@ fn in_id_order(count: usize, id_of: impl Fn(usize) -> ClaimId + Sync, part: usiz
     order
 }
 
+/// Rows of evidence.csv sorted at once, past which they are split into parts: 48 MB
+/// of rows.
+const EVIDENCE_PART_ROWS: usize = 1 << 22;
+
+/// A row of evidence.csv: the place in id order of the claim it belongs to, that of
+/// the other claim, and the edge. Ordered as the file lists its rows; the edge breaks
+/// ties between two edges of one pair of claims.
+type EvidenceRow = (u32, u32, u32);
+
+/// Bytes of an `EvidenceRow` in a part's temporary file.
+const EVIDENCE_ROW_BYTES: usize = 12;
+
 /// The rows of evidence.csv: each evidence edge in both directions, so filtering on
 /// claim_id alone shows all of a claim's evidence, sorted by the two claims' ids.
-/// Held as each claim's list of edges rather than as rows: a row of (claim, other
-/// claim, edge) for both directions of every edge was 408 MB of a 100,000-article
-/// run's report stage, an edge number per row is a third of that.
+/// The rows go to temporary files, a part for each range of places (ids are hashes,
+/// so the parts are about equal), and each part is read back and sorted only as the
+/// file is written. Held as each claim's list of edges (8 bytes an edge, 8 a claim)
+/// and built at once, they made the peak of a 100,000-article run: 288 MB on top of
+/// the 808 MB the report stage held before them (two threads, measured).
 struct EvidenceRows {
     /// Every claim, in the order of their ids. The ids themselves are read from the
     /// claims as rows are written: held here beside them, they were 8 bytes a claim.
     claims: Vec<u32>,
-    /// The rows of the claim at `claims[place]` are `edges[first_row[place]..first_row[place + 1]]`.
-    first_row: Vec<u32>,
-    /// Each row's edge, a claim's rows in the order of their other claims' ids.
-    edges: Vec<u32>,
+    /// Each part's rows, unsorted, and how many there are.
+    parts: Vec<(fs::File, usize)>,
 }
 
 impl EvidenceRows {
-    fn new(analysis: &Analysis) -> EvidenceRows {
+    /// Parts of about `part_rows` rows. Fails only when the parts cannot be written.
+    fn new(analysis: &Analysis, part_rows: usize) -> io::Result<EvidenceRows> {
         let claims = &analysis.claims;
         let evidence = &analysis.agreement.evidence;
+        u32::try_from(evidence.len()).expect("fewer than 2^32 evidence edges");
         let by_id = in_id_order(claims.len(), |claim| claims[claim].id, SORT_PART);
         let mut place = vec![0u32; claims.len()];
         for (position, &claim) in by_id.iter().enumerate() {
             place[claim as usize] = position as u32;
         }
-        // A counting sort of the rows by their first claim: each claim's count of
-        // edges, summed into where its rows start, then every edge placed twice.
-        let mut first_row = vec![0u32; claims.len() + 1];
-        for edge in evidence {
-            let (a, b) = edge.claims();
-            first_row[place[a] as usize + 1] += 1;
-            first_row[place[b] as usize + 1] += 1;
-        }
-        for position in 1..first_row.len() {
-            first_row[position] += first_row[position - 1];
-        }
-        let rows = u32::try_from(2 * evidence.len()).expect("fewer than 2^32 evidence rows");
-        let mut edges = vec![0u32; rows as usize];
-        let mut next = first_row.clone();
+        let part_count = (2 * evidence.len()).div_ceil(part_rows.max(1)).max(1);
+        let places_per_part = claims.len().div_ceil(part_count).max(1);
+        let mut parts = (0..part_count)
+            .map(|_| {
+                Ok((
+                    io::BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+                    0,
+                ))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
         for (index, edge) in evidence.iter().enumerate() {
             let (a, b) = edge.claims();
-            for claim in [a, b] {
-                let slot = &mut next[place[claim] as usize];
-                edges[*slot as usize] = index as u32;
-                *slot += 1;
+            let (a, b) = (place[a], place[b]);
+            for (own, other) in [(a, b), (b, a)] {
+                let (file, rows) = &mut parts[own as usize / places_per_part];
+                let mut bytes = [0; EVIDENCE_ROW_BYTES];
+                for (field, value) in bytes.chunks_exact_mut(4).zip([own, other, index as u32]) {
+                    field.copy_from_slice(&value.to_le_bytes());
+                }
+                file.write_all(&bytes)?;
+                *rows += 1;
             }
         }
-        drop(next);
-        // Each claim's rows sorted by the other claim's place, in parallel over runs
-        // of claims; the edge number breaks ties as the sort of whole rows did.
-        let mut runs: Vec<(u32, &mut [u32])> = Vec::new();
-        let mut rest = edges.as_mut_slice();
-        for run_start in (0..claims.len()).step_by(4096) {
-            let run_end = (run_start + 4096).min(claims.len());
-            let length = (first_row[run_end] - first_row[run_start]) as usize;
-            let (run, tail) = std::mem::take(&mut rest).split_at_mut(length);
-            runs.push((run_start as u32, run));
-            rest = tail;
-        }
-        // Each row's sort key is read once into a buffer: read at every comparison, its
-        // two cache misses made this sort 1.6 seconds of a 100,000-article run.
-        runs.into_par_iter()
-            .for_each_init(Vec::new, |keyed, (run_start, run)| {
-                let base = first_row[run_start as usize];
-                let mut position = run_start as usize;
-                while first_row[position] < base + run.len() as u32 {
-                    let own = by_id[position] as usize;
-                    let rows = &mut run[(first_row[position] - base) as usize
-                        ..(first_row[position + 1] - base) as usize];
-                    keyed.clear();
-                    keyed.extend(rows.iter().map(|&edge| {
-                        let (a, b) = evidence[edge as usize].claims();
-                        (place[if a == own { b } else { a }], edge)
-                    }));
-                    keyed.sort_unstable();
-                    for (row, &(_, edge)) in rows.iter_mut().zip(keyed.iter()) {
-                        *row = edge;
-                    }
-                    position += 1;
-                }
-            });
-        EvidenceRows {
+        let parts = parts
+            .into_iter()
+            .map(|(file, rows)| Ok((file.into_inner().map_err(|e| e.into_error())?, rows)))
+            .collect::<io::Result<_>>()?;
+        Ok(EvidenceRows {
             claims: by_id,
-            first_row,
-            edges,
-        }
+            parts,
+        })
     }
 
-    /// evidence.csv, a block of rows at a time. A block first reads each row's claim
-    /// ids, similarity and relation in one loop that does nothing else, then
-    /// formats: both reads are cache misses (rows go in order of the first claim's id
-    /// only), and made row by row beside the formatting they took a tenth of a
-    /// 100,000-article run's CPU samples; gathered first, the misses overlap.
+    /// The `rows` rows in `file`, sorted.
+    fn sorted_part(file: &fs::File, rows: usize) -> io::Result<Vec<EvidenceRow>> {
+        let mut part = Vec::with_capacity(rows);
+        let mut buffer = vec![0; EVIDENCE_ROW_BYTES << 16];
+        let mut offset = 0;
+        while part.len() < rows {
+            let chunk = &mut buffer[..EVIDENCE_ROW_BYTES * (rows - part.len()).min(1 << 16)];
+            crate::claims::spill::read_exact_at(file, chunk, offset)?;
+            offset += chunk.len() as u64;
+            part.extend(chunk.chunks_exact(EVIDENCE_ROW_BYTES).map(|row| {
+                let field =
+                    |k: usize| u32::from_le_bytes(row[4 * k..4 * k + 4].try_into().unwrap());
+                (field(0), field(1), field(2))
+            }));
+        }
+        part.par_sort_unstable();
+        Ok(part)
+    }
+
+    /// evidence.csv, a part at a time, each a block of rows at a time. A block first
+    /// reads each row's claim ids, similarity and relation in one loop that does
+    /// nothing else, then formats: both reads are cache misses (rows go in order of the
+    /// first claim's id only), and made row by row beside the formatting they took a
+    /// tenth of a 100,000-article run's CPU samples; gathered first, the misses overlap.
     fn staged<'a>(&'a self, analysis: &'a Analysis, bom: bool) -> StagedFile<'a> {
         let evidence = &analysis.agreement.evidence;
         let claims = &analysis.claims;
-        staged_blocks("evidence.csv", bom, self.edges.len(), move |block| {
-            // The place of the claim owning each row of the block.
-            let mut owner = self
-                .first_row
-                .partition_point(|&row| row as usize <= block.start)
-                - 1;
-            let gathered: Vec<(ClaimId, ClaimId, f64, Relation)> = block
-                .clone()
-                .map(|row| {
-                    while self.first_row[owner + 1] as usize <= row {
-                        owner += 1;
+        let id = move |place: u32| claims[self.claims[place as usize] as usize].id;
+        staged_file("evidence.csv", bom, move |file| {
+            for (index, (part, rows)) in self.parts.iter().enumerate() {
+                let part = Self::sorted_part(part, *rows)?;
+                write_blocks(file, part.len(), |block| {
+                    let header = index == 0 && block.start == 0;
+                    let gathered: Vec<(ClaimId, ClaimId, f64, Relation)> = part[block]
+                        .iter()
+                        .map(|&(own, other, edge)| {
+                            let edge = &evidence[edge as usize];
+                            (id(own), id(other), edge.similarity(), edge.relation)
+                        })
+                        .collect();
+                    let mut out = Vec::new();
+                    if header {
+                        push_record(&mut out, &EVIDENCE_HEADER);
                     }
-                    let edge = &evidence[self.edges[row] as usize];
-                    let (a, b) = edge.claims();
-                    let own = self.claims[owner] as usize;
-                    let other = if a == own { b } else { a };
-                    (
-                        claims[own].id,
-                        claims[other].id,
-                        edge.similarity(),
-                        edge.relation,
-                    )
-                })
-                .collect();
-            let mut out = Vec::new();
-            if block.start == 0 {
-                push_record(&mut out, &EVIDENCE_HEADER);
+                    let mut similarity = String::new();
+                    for &(own, other, score, relation) in &gathered {
+                        fixed_into(&mut similarity, score);
+                        push_record(
+                            &mut out,
+                            &[
+                                &own.spelled(),
+                                &other.spelled(),
+                                relation.as_str(),
+                                &similarity,
+                            ],
+                        );
+                    }
+                    Ok(out)
+                })?;
             }
-            let mut similarity = String::new();
-            for &(own, other, score, relation) in &gathered {
-                fixed_into(&mut similarity, score);
-                push_record(
-                    &mut out,
-                    &[
-                        &own.spelled(),
-                        &other.spelled(),
-                        relation.as_str(),
-                        &similarity,
-                    ],
-                );
-            }
-            Ok(out)
+            Ok(())
         })
     }
 }
@@ -1217,6 +1236,51 @@ fn input_rows(analysis: &Analysis) -> Vec<InputRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_rows_written_a_part_at_a_time_are_every_edge_twice_in_id_order() {
+        let analysis = crate::generated_analysis();
+        let dir = tempfile::tempdir().unwrap();
+        let written = |part_rows: usize| {
+            let rows = EvidenceRows::new(&analysis, part_rows).unwrap();
+            let path = dir.path().join(format!("{part_rows}.csv"));
+            (rows.staged(&analysis, false).1)(&path).unwrap();
+            (rows.parts.len(), fs::read_to_string(path).unwrap())
+        };
+        let (one, whole) = written(usize::MAX);
+        let (many, split) = written(97);
+        assert_eq!(one, 1);
+        assert!(many > 10, "{many} parts");
+        assert_eq!(split, whole);
+
+        let mut lines = whole.lines();
+        assert_eq!(lines.next(), Some(EVIDENCE_HEADER.join(",").as_str()));
+        let pairs: Vec<(&str, &str)> = lines
+            .map(|line| {
+                let mut fields = line.split(',');
+                (fields.next().unwrap(), fields.next().unwrap())
+            })
+            .collect();
+        let evidence = &analysis.agreement.evidence;
+        assert!(evidence.len() > 500, "{} edges", evidence.len());
+        assert_eq!(pairs.len(), 2 * evidence.len());
+        // Ids are spelled with a fixed number of digits, so they sort as numbers do.
+        assert!(pairs.windows(2).all(|w| w[0] <= w[1]));
+        let spelled = |claim: usize| analysis.claims[claim].id.spelled().to_string();
+        let mut expected: Vec<(String, String)> = evidence
+            .iter()
+            .flat_map(|edge| {
+                let (a, b) = edge.claims();
+                [(spelled(a), spelled(b)), (spelled(b), spelled(a))]
+            })
+            .collect();
+        expected.sort();
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|&(own, other)| (own.to_string(), other.to_string()))
+            .collect();
+        assert_eq!(pairs, expected);
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {
