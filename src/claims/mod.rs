@@ -69,7 +69,7 @@ impl Polarity {
     }
 }
 
-/// What a run holds in memory of a claim from extraction to the reports: 32 bytes. Its
+/// What a run holds in memory of a claim from extraction to the reports: 24 bytes. Its
 /// names and values wait on disk, with its wording for agreement (`Wordings::spill`)
 /// and with its prose for the reports (`spill::ClaimProse`). Held in each `Claim` (80
 /// bytes) they were 335 MB of the 1.09 GB a 100,000-article run held when extraction
@@ -77,10 +77,6 @@ impl Polarity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeldClaim {
     pub id: ClaimId,
-    /// `Claim::start` and `end`, which only order claims.csv. An article is at most
-    /// `input.max_article_bytes` (2 GiB) long, well within 32 bits.
-    pub start: u32,
-    pub end: u32,
     pub attribution: Option<Ustr>,
     pub polarity: Polarity,
     pub hedged: bool,
@@ -88,11 +84,8 @@ pub struct HeldClaim {
 
 impl From<&Claim> for HeldClaim {
     fn from(claim: &Claim) -> HeldClaim {
-        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
         HeldClaim {
             id: claim.id,
-            start: offset(claim.start),
-            end: offset(claim.end),
             attribution: claim.attribution,
             polarity: claim.polarity,
             hedged: claim.hedged,

@@ -280,13 +280,19 @@ mod properties {
     use proptest::prelude::*;
 
     /// Every claim's span slices the normalised text on character boundaries, lies
-    /// inside one sentence, and is the text the claim carries.
+    /// inside one sentence, and is the text the claim carries; claims come in the order
+    /// of their spans, which never overlap (claims.csv lists an article's claims in the
+    /// order they were extracted, taking it for their order in the text).
     fn check_claims(title: Option<&str>, text: &str) {
         let config = Config::builtin();
         let extractor = ClaimExtractor::new(&config);
         let extracted = extractor.extract_with_title("feed.jsonl:1", "Harbor Times", title, text);
         let doc = extractor.tokenizer().tokenize(text);
         assert_eq!(extracted.prose.len(), extracted.claims.len());
+        assert!(
+            extracted.claims.windows(2).all(|w| w[0].end <= w[1].start),
+            "claims out of text order"
+        );
         for (claim, prose) in extracted.claims.iter().zip(&extracted.prose) {
             let claim_text = &prose.text;
             assert_eq!(prose.values.len(), claim.values.len());
@@ -339,9 +345,9 @@ fn news_like_generator_reaches_claim_extraction() {
 }
 
 #[test]
-fn a_held_claim_is_32_bytes_and_keeps_what_later_stages_read() {
+fn a_held_claim_is_24_bytes_and_keeps_what_later_stages_read() {
     // A 1,000,000-article run holds about 44 million of them.
-    assert_eq!(std::mem::size_of::<HeldClaim>(), 32);
+    assert_eq!(std::mem::size_of::<HeldClaim>(), 24);
     let config = Config::builtin();
     let text = "Drayton Pharma did not agree to buy Belcourt Labs for $2 billion, \
                 Bloomberg reported, citing people familiar with the matter.";
@@ -350,10 +356,6 @@ fn a_held_claim_is_32_bytes_and_keeps_what_later_stages_read() {
     assert!(claim.hedged && claim.attribution.is_some() && claim.end > claim.start);
     let held = HeldClaim::from(claim);
     assert_eq!(held.id, claim.id);
-    assert_eq!(
-        (held.start as usize, held.end as usize),
-        (claim.start, claim.end)
-    );
     assert_eq!((held.polarity, held.hedged), (claim.polarity, claim.hedged));
     assert_eq!(held.attribution, claim.attribution);
     assert_eq!(held.polarity, Polarity::Negated);
