@@ -527,7 +527,8 @@ fn write_claim_card(
              copies count as one voice\">copy</span>",
         )?;
     }
-    if let Some(origin) = &record.attribution {
+    if let Some(origin) = record.attribution {
+        let origin = analysis.origins.name(origin);
         write!(out, "<span class=\"tag\">via {}</span>", Esc(origin))?;
     }
     if !prose.hedge.is_empty() {

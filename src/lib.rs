@@ -51,7 +51,7 @@ use cache::{CacheStats, ExtractionCache};
 use chunked::Chunked;
 use claims::spill::{ClaimProse, Span, Spill, Spilled};
 use claims::StoryKeys;
-use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, HeldClaim, Prose, Wordings};
+use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, Origins, Prose, Wordings};
 use config::Config;
 use indicatif::ProgressBar;
 use ingest::{Article, InputRecord, Window};
@@ -81,6 +81,8 @@ pub struct Analysis {
     /// Outlet names, sorted; indices everywhere else point here.
     pub outlets: Vec<String>,
     pub claims: Claims,
+    /// The origins the claims are attributed to.
+    pub origins: Origins,
     /// Each claim's text, hedge, names and values as written, kept on disk until the
     /// reports print them.
     pub prose: ClaimProse,
@@ -480,6 +482,8 @@ pub struct Extraction {
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
     pub claims: Claims,
+    /// The origins the claims are attributed to.
+    pub origins: Origins,
     /// Each claim as agreement compares it (`Worded`), on disk.
     pub wordings: Spilled,
     /// Each claim's text, hedge, names and values as written, which only the reports
@@ -508,6 +512,7 @@ impl Extraction {
         };
         let corpus = Corpus {
             claims: &self.claims,
+            origins: &self.origins,
             wordings: &self.wordings,
             claim_article: &self.claim_article,
             article_outlet: &self.article_outlet,
@@ -772,9 +777,10 @@ impl Batches {
         extracted.prose = Vec::new();
         extracted.wordings = Wordings::default();
         extracted.first_claim = self.claims.claims.len();
-        self.claims
-            .claims
-            .extend(extracted.claims.iter().map(HeldClaim::from));
+        let RunClaims {
+            claims, origins, ..
+        } = &mut self.claims;
+        claims.extend(extracted.claims.iter().map(|claim| origins.hold(claim)));
         extracted.claims = Vec::new();
         self.extracted.push(extracted);
         self.articles
@@ -815,6 +821,7 @@ impl Spills {
 #[derive(Default)]
 struct RunClaims {
     claims: Claims,
+    origins: Origins,
     prose_spans: Chunked<Span>,
     wording_spans: Chunked<Span>,
 }
@@ -880,6 +887,7 @@ fn finish_extraction(
         article_shingles,
         article_story_keys,
         claims: run.claims,
+        origins: run.origins,
         wordings: spills.wordings.finish(run.wording_spans)?,
         prose: ClaimProse::new(spills.prose.finish(run.prose_spans)?),
         claim_article,
@@ -944,6 +952,7 @@ pub fn analyze(
         outlets,
         article_outlet,
         claims,
+        origins,
         wordings,
         prose,
         claim_article,
@@ -971,6 +980,7 @@ pub fn analyze(
         articles,
         outlets,
         claims,
+        origins,
         prose,
         claim_article,
         agreement,

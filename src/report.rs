@@ -951,7 +951,11 @@ fn push_claim(
             &safe_cell(&agreement.voices[agreement.voice_of(index)]),
             &safe_cell(&cells.entities),
             &safe_cell(block.hedge(place)),
-            &safe_cell(claim.attribution.as_deref().unwrap_or_default()),
+            &safe_cell(
+                claim
+                    .attribution
+                    .map_or("", |origin| analysis.origins.name(origin)),
+            ),
             claim.polarity.as_str(),
             &safe_cell(&cells.values),
             &cells.weight,

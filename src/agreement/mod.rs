@@ -23,7 +23,7 @@ use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::claims::spill::Spilled;
-use crate::claims::{blocking_key, Claims, StoryKeys, Worded, WordedClaims};
+use crate::claims::{blocking_key, Claims, Origins, StoryKeys, Worded, WordedClaims};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
 pub use compare::{
@@ -36,6 +36,8 @@ pub use stories::{day_number, Stories, Story, StoryArticle};
 /// What the agreement stage needs to know about the corpus besides the claims.
 pub struct Corpus<'a> {
     pub claims: &'a Claims,
+    /// The origins the claims are attributed to.
+    pub origins: &'a Origins,
     /// Each claim's wording, names, values and polarity (`Worded`), on disk: read a
     /// story at a time.
     pub wordings: &'a Spilled,
@@ -253,8 +255,8 @@ fn voices(corpus: &Corpus, copy_sets: &mut DisjointSets) -> (Vec<String>, Vec<u3
     }
     let voice_of = |claim: usize| {
         let root = roots[claim] as usize;
-        match &corpus.claims[claim].attribution {
-            Some(origin) => Voice::Origin(origin),
+        match corpus.claims[claim].attribution {
+            Some(origin) => Voice::Origin(corpus.origins.name(origin)),
             None if copy_size[root] > 1 => Voice::Copy(&corpus.outlets[copy_outlet[root] as usize]),
             None => Voice::Outlet(&corpus.outlets[outlet_of(claim)]),
         }
@@ -718,7 +720,7 @@ impl DisjointSets {
 mod tests {
     use super::*;
     use crate::claims::spill::Spill;
-    use crate::claims::{Claim, ClaimExtractor, HeldClaim, Wordings};
+    use crate::claims::{Claim, ClaimExtractor, Wordings};
     use crate::config::Config;
 
     /// Builds a corpus of one-article-per-outlet texts and analyses it.
@@ -768,8 +770,10 @@ mod tests {
             shingles,
         };
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
+        let mut origins = Origins::default();
         let corpus = Corpus {
-            claims: &claims.iter().map(HeldClaim::from).collect(),
+            claims: &claims.iter().map(|claim| origins.hold(claim)).collect(),
+            origins: &origins,
             wordings: &spilled(&wordings, &claims),
             claim_article: &claim_article,
             article_outlet: &article_outlet,
@@ -908,8 +912,10 @@ mod tests {
             story_keys: vec![a.story_keys, b.story_keys],
             shingles: vec![a.shingles, b.shingles],
         };
+        let mut origins = Origins::default();
         let corpus = Corpus {
-            claims: &claims.iter().map(HeldClaim::from).collect(),
+            claims: &claims.iter().map(|claim| origins.hold(claim)).collect(),
+            origins: &origins,
             wordings: &spilled(&wordings, &claims),
             claim_article: &[0, 1],
             article_outlet: &[0, 0],

@@ -345,18 +345,37 @@ fn news_like_generator_reaches_claim_extraction() {
 }
 
 #[test]
-fn a_held_claim_is_24_bytes_and_keeps_what_later_stages_read() {
+fn a_held_claim_is_16_bytes_and_keeps_what_later_stages_read() {
     // A 1,000,000-article run holds about 44 million of them.
-    assert_eq!(std::mem::size_of::<HeldClaim>(), 24);
+    assert_eq!(std::mem::size_of::<HeldClaim>(), 16);
     let config = Config::builtin();
-    let text = "Drayton Pharma did not agree to buy Belcourt Labs for $2 billion, \
-                Bloomberg reported, citing people familiar with the matter.";
-    let extracted = ClaimExtractor::new(&config).extract("a", "outlet", text);
-    let claim = &extracted.claims[0];
+    let extractor = ClaimExtractor::new(&config);
+    let cited = extractor.extract(
+        "a",
+        "outlet",
+        "Drayton Pharma did not agree to buy Belcourt Labs for $2 billion, \
+         Bloomberg reported, citing people familiar with the matter.",
+    );
+    let claim = &cited.claims[0];
     assert!(claim.hedged && claim.attribution.is_some() && claim.end > claim.start);
-    let held = HeldClaim::from(claim);
+    let mut origins = Origins::default();
+    let held = origins.hold(claim);
     assert_eq!(held.id, claim.id);
     assert_eq!((held.polarity, held.hedged), (claim.polarity, claim.hedged));
-    assert_eq!(held.attribution, claim.attribution);
     assert_eq!(held.polarity, Polarity::Negated);
+    let origin = held.attribution.unwrap();
+    assert_eq!(Some(origins.name(origin)), claim.attribution.as_deref());
+
+    // A second claim from the same origin shares its number; another origin, or
+    // none, does not.
+    let mut again = claim.clone();
+    again.id = claim_id("b", 0, 1);
+    assert_eq!(origins.hold(&again).attribution, Some(origin));
+    again.attribution = Some(ustr::Ustr::from("the county sheriff"));
+    let other = origins.hold(&again).attribution.unwrap();
+    assert_ne!(other, origin);
+    assert_eq!(origins.name(other), "the county sheriff");
+    assert_eq!(origins.name(origin), claim.attribution.unwrap().as_str());
+    again.attribution = None;
+    assert_eq!(origins.hold(&again).attribution, None);
 }
