@@ -86,13 +86,14 @@ pub struct HeldClaim {
 }
 
 /// An origin a claim is attributed to, by its number in the run's `Origins`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Origin(NonZeroU32);
 
 /// The origins a run's claims are attributed to ("Bloomberg", "police"), numbered as
 /// the feed first meets them, so a held claim names its origin in 4 bytes: the
 /// interned string took 8, and with its padding made every held claim 24 bytes rather
-/// than 16.
+/// than 16. Numbered here rather than with `facts::intern::Interner`, which would copy
+/// and hash each name again: a `Ustr` is already interned, its hash kept beside it.
 #[derive(Debug, Clone, Default)]
 pub struct Origins {
     names: Vec<Ustr>,
