@@ -49,7 +49,7 @@ use rustc_hash::FxHashMap;
 use agreement::{Agreement, ArticleKeys, Corpus};
 use cache::{CacheStats, ExtractionCache};
 use chunked::Chunked;
-use claims::spill::{ClaimProse, Span, Spill, Spilled};
+use claims::spill::{ClaimProse, Shingles, Span, Spill, Spilled};
 use claims::StoryKeys;
 use claims::{ArticleClaims, Claim, ClaimExtractor, Claims, Origins, Prose, Wordings};
 use config::Config;
@@ -478,7 +478,8 @@ pub struct Extraction {
     pub outlets: Vec<String>,
     /// Outlet index of each article (`ArticleInfo::outlet`, as the slice agreement reads).
     pub article_outlet: Vec<usize>,
-    pub article_shingles: Vec<Vec<u64>>,
+    /// Each article's sampled shingles (see `claims::spill::Shingles`), on disk.
+    pub article_shingles: Spilled,
     /// What each article is about, for grouping them into stories.
     pub article_story_keys: Vec<StoryKeys>,
     pub claims: Claims,
@@ -495,8 +496,8 @@ pub struct Extraction {
 
 impl Extraction {
     /// What agreement reads: the corpus, borrowed, and what it reads of each article
-    /// only at its start, taken (which leaves `article_story_keys` and
-    /// `article_shingles` empty) so that agreement can let go of it early.
+    /// only at its start: the story keys, taken (which leaves `article_story_keys`
+    /// empty) so that agreement can let go of them early, and the spilled shingles.
     pub fn agreement_input(&mut self) -> (Corpus<'_>, ArticleKeys<'_>) {
         let keys = ArticleKeys {
             names: self
@@ -508,7 +509,7 @@ impl Extraction {
                 })
                 .collect(),
             story_keys: std::mem::take(&mut self.article_story_keys),
-            shingles: std::mem::take(&mut self.article_shingles),
+            shingles: &self.article_shingles,
         };
         let corpus = Corpus {
             claims: &self.claims,
@@ -776,6 +777,9 @@ impl Batches {
         }
         extracted.prose = Vec::new();
         extracted.wordings = Wordings::default();
+        for (article, _) in &mut extracted.articles {
+            article.shingles = Vec::new();
+        }
         extracted.first_claim = self.claims.claims.len();
         let RunClaims {
             claims, origins, ..
@@ -795,6 +799,7 @@ impl Batches {
 struct Spills {
     prose: Spill,
     wordings: Spill,
+    shingles: Spill,
 }
 
 impl Spills {
@@ -802,17 +807,23 @@ impl Spills {
         Ok(Spills {
             prose: Spill::new()?,
             wordings: Spill::new()?,
+            shingles: Spill::new()?,
         })
     }
 
-    /// Writes a batch's prose and wordings, and notes in `run` where they went.
+    /// Writes a batch's prose, wordings and shingles, and notes in `run` where they
+    /// went.
     fn keep(&mut self, batch: &BatchClaims, run: &mut RunClaims) -> io::Result<()> {
         let prose_spans = self.prose.append(batch.prose.len(), |k, record| {
             ClaimProse::encode(&batch.prose[k], &batch.claims[k], record)
         })?;
         let wording_spans = batch.wordings.spill(&batch.claims, &mut self.wordings)?;
+        let shingle_spans = self.shingles.append(batch.articles.len(), |k, record| {
+            Shingles::encode(&batch.articles[k].0.shingles, record)
+        })?;
         run.prose_spans.extend(prose_spans);
         run.wording_spans.extend(wording_spans);
+        run.shingle_spans.extend(shingle_spans);
         Ok(())
     }
 }
@@ -824,6 +835,8 @@ struct RunClaims {
     origins: Origins,
     prose_spans: Chunked<Span>,
     wording_spans: Chunked<Span>,
+    /// Where each article's shingles are on disk.
+    shingle_spans: Chunked<Span>,
 }
 
 /// Drops the lines each outlet repeats, and gathers what each article yielded besides
@@ -859,7 +872,6 @@ fn finish_extraction(
     );
     let mut infos = Vec::with_capacity(articles.len());
     let mut claim_article = Vec::with_capacity(run.claims.len());
-    let mut article_shingles = Vec::with_capacity(articles.len());
     let mut article_story_keys = Vec::with_capacity(articles.len());
     let yielded = extracted.into_iter().flat_map(|batch| batch.articles);
     for (index, (article, (result, count))) in articles.into_iter().zip(yielded).enumerate() {
@@ -877,14 +889,13 @@ fn finish_extraction(
         });
         let article = u32::try_from(index).expect("fewer than 2^32 articles");
         claim_article.extend(std::iter::repeat_n(article, count));
-        article_shingles.push(result.shingles);
         article_story_keys.push(result.story_keys);
     }
     Ok(Extraction {
         articles: infos,
         outlets,
         article_outlet,
-        article_shingles,
+        article_shingles: spills.shingles.finish(run.shingle_spans)?,
         article_story_keys,
         claims: run.claims,
         origins: run.origins,

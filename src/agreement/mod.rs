@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::claims::spill::Spilled;
+use crate::claims::spill::{Shingles, Spilled};
 use crate::claims::{blocking_key, Claims, Origins, StoryKeys, Worded, WordedClaims};
 use crate::config::{AgreementConfig, StoriesConfig};
 use crate::id::FactId;
@@ -132,8 +132,8 @@ pub struct ArticleKeys<'a> {
     /// 1970-01-01), when known.
     pub names: Vec<(&'a str, Option<i32>)>,
     pub story_keys: Vec<StoryKeys>,
-    /// Sampled hashes of each article's word shingles.
-    pub shingles: Vec<Vec<u64>>,
+    /// Sampled hashes of each article's word shingles, on disk until copy detection.
+    pub shingles: &'a Spilled,
 }
 
 pub fn analyze(
@@ -155,7 +155,8 @@ pub fn analyze(
     let stories = stories::group(&story_articles, stories_config);
     drop(story_articles);
     drop(story_keys);
-    let copied_articles = copied_article_pairs(&shingles, corpus.article_outlet, config);
+    let shingles = Shingles::read(shingles)?;
+    let copied_articles = copied_article_pairs(&shingles.lists(), corpus.article_outlet, config);
     drop(shingles);
     let evidence = related_pairs(corpus, &stories, &copied_articles, config)?;
     let claim_count = corpus.claims.len();
@@ -339,7 +340,7 @@ impl Voice<'_> {
 /// Article pairs from different outlets (`outlet` of each article) sharing at least
 /// `copy_min_shared_shingles` of their `shingles`.
 fn copied_article_pairs(
-    shingles: &[Vec<u64>],
+    shingles: &[&[u64]],
     outlet: &[usize],
     config: &AgreementConfig,
 ) -> Vec<(usize, usize)> {
@@ -353,7 +354,7 @@ fn copied_article_pairs(
         .map_init(
             || SharedKeys::new(shingles.len()),
             |shared, a| {
-                for shingle in &shingles[a] {
+                for shingle in shingles[a] {
                     if let Some(list) = postings.get(shingle) {
                         shared.add_later(a, list, |b| outlet[a] != outlet[b]);
                     }
@@ -734,6 +735,14 @@ mod tests {
         spill.finish(spans.into_iter().collect()).unwrap()
     }
 
+    fn spilled_shingles(articles: &[Vec<u64>]) -> Spilled {
+        let mut spill = Spill::new().unwrap();
+        let spans = spill
+            .append(articles.len(), |k, out| Shingles::encode(&articles[k], out))
+            .unwrap();
+        spill.finish(spans.into_iter().collect()).unwrap()
+    }
+
     fn analyse_with(
         config: &Config,
         articles: &[(&str, &str)],
@@ -767,7 +776,7 @@ mod tests {
         let article_keys = ArticleKeys {
             names: keys.iter().map(|key| (key.as_str(), None)).collect(),
             story_keys,
-            shingles,
+            shingles: &spilled_shingles(&shingles),
         };
         let article_outlet: Vec<usize> = (0..articles.len()).collect();
         let mut origins = Origins::default();
@@ -910,7 +919,7 @@ mod tests {
         let article_keys = ArticleKeys {
             names: vec![("x/1", None), ("x/2", None)],
             story_keys: vec![a.story_keys, b.story_keys],
-            shingles: vec![a.shingles, b.shingles],
+            shingles: &spilled_shingles(&[a.shingles, b.shingles]),
         };
         let mut origins = Origins::default();
         let corpus = Corpus {
