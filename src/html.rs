@@ -108,7 +108,7 @@ pub fn render(
     history: &History,
 ) -> io::Result<String> {
     let mut page = String::with_capacity(64 * 1024);
-    let cards = CardInfo::new(analysis, supports);
+    let cards = CardInfo::new(analysis, supports)?;
     match write_page(&mut page, analysis, &cards, summaries, history) {
         Ok(()) => Ok(page),
         // Formatting into a String fails only where a claim's text could not be read.
@@ -349,21 +349,23 @@ struct CardInfo<'a> {
 }
 
 impl<'a> CardInfo<'a> {
-    fn new(analysis: &'a Analysis, supports: &'a [SupportCount]) -> CardInfo<'a> {
+    /// Fails only when the evidence cannot be read back.
+    fn new(analysis: &'a Analysis, supports: &'a [SupportCount]) -> io::Result<CardInfo<'a>> {
         let mut copied = vec![false; analysis.claims.len()];
-        for edge in &analysis.agreement.evidence {
+        analysis.agreement.evidence.for_each(|_, edge| {
             if edge.relation == Relation::Copies {
                 let (a, b) = edge.claims();
                 copied[a] = true;
                 copied[b] = true;
             }
-        }
-        CardInfo {
+            Ok(())
+        })?;
+        Ok(CardInfo {
             supports,
             copied,
             prose: &analysis.prose,
             failed: RefCell::new(None),
-        }
+        })
     }
 
     fn prose(&self, claim: usize) -> Result<Prose, fmt::Error> {

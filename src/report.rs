@@ -19,7 +19,7 @@ use anyhow::Context;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::agreement::Relation;
+use crate::agreement::{Evidence, Relation};
 use crate::claims::spill::ProseBlock;
 use crate::id::{ClaimId, SpelledId};
 use crate::{Analysis, FactSummary, OutletSummary, SupportCount};
@@ -1062,12 +1062,14 @@ fn in_id_order(count: usize, id_of: impl Fn(usize) -> ClaimId + Sync, part: usiz
 const EVIDENCE_PART_ROWS: usize = 1 << 22;
 
 /// A row of evidence.csv: the place in id order of the claim it belongs to, that of
-/// the other claim, and the edge. Ordered as the file lists its rows; the edge breaks
-/// ties between two edges of one pair of claims.
-type EvidenceRow = (u32, u32, u32);
+/// the other claim, and the edge's index, then the edge. Sorted on the first three,
+/// as the file lists its rows; the edge's index breaks ties between two edges of one
+/// pair of claims. The row carries its edge: the edges are on disk (`EvidenceEdges`),
+/// and read once, in order, to place the rows.
+type EvidenceRow = (u32, u32, u32, Evidence);
 
 /// Bytes of an `EvidenceRow` in a part's temporary file.
-const EVIDENCE_ROW_BYTES: usize = 12;
+const EVIDENCE_ROW_BYTES: usize = 12 + Evidence::BYTES;
 
 /// The rows of evidence.csv: each evidence edge in both directions, so filtering on
 /// claim_id alone shows all of a claim's evidence, sorted by the two claims' ids.
@@ -1105,7 +1107,7 @@ impl EvidenceRows {
                 ))
             })
             .collect::<io::Result<Vec<_>>>()?;
-        for (index, edge) in evidence.iter().enumerate() {
+        evidence.for_each(|index, edge| {
             let (a, b) = edge.claims();
             let (a, b) = (place[a], place[b]);
             for (own, other) in [(a, b), (b, a)] {
@@ -1114,10 +1116,12 @@ impl EvidenceRows {
                 for (field, value) in bytes.chunks_exact_mut(4).zip([own, other, index as u32]) {
                     field.copy_from_slice(&value.to_le_bytes());
                 }
+                bytes[12..].copy_from_slice(&edge.to_bytes());
                 file.write_all(&bytes)?;
                 *rows += 1;
             }
-        }
+            Ok(())
+        })?;
         let parts = parts
             .into_iter()
             .map(|(file, rows)| Ok((file.into_inner().map_err(|e| e.into_error())?, rows)))
@@ -1137,13 +1141,18 @@ impl EvidenceRows {
             let chunk = &mut buffer[..EVIDENCE_ROW_BYTES * (rows - part.len()).min(1 << 16)];
             crate::claims::spill::read_exact_at(file, chunk, offset)?;
             offset += chunk.len() as u64;
-            part.extend(chunk.chunks_exact(EVIDENCE_ROW_BYTES).map(|row| {
+            for row in chunk.chunks_exact(EVIDENCE_ROW_BYTES) {
                 let field =
                     |k: usize| u32::from_le_bytes(row[4 * k..4 * k + 4].try_into().unwrap());
-                (field(0), field(1), field(2))
-            }));
+                part.push((
+                    field(0),
+                    field(1),
+                    field(2),
+                    Evidence::from_bytes(&row[12..])?,
+                ));
+            }
         }
-        part.par_sort_unstable();
+        part.par_sort_unstable_by_key(|&(own, other, edge, _)| (own, other, edge));
         Ok(part)
     }
 
@@ -1153,7 +1162,6 @@ impl EvidenceRows {
     /// first claim's id only), and made row by row beside the formatting they took a
     /// tenth of a 100,000-article run's CPU samples; gathered first, the misses overlap.
     fn staged<'a>(&'a self, analysis: &'a Analysis, bom: bool) -> StagedFile<'a> {
-        let evidence = &analysis.agreement.evidence;
         let claims = &analysis.claims;
         let id = move |place: u32| claims[self.claims[place as usize] as usize].id;
         staged_file("evidence.csv", bom, move |file| {
@@ -1163,9 +1171,8 @@ impl EvidenceRows {
                     let header = index == 0 && block.start == 0;
                     let gathered: Vec<(ClaimId, ClaimId, f64, Relation)> = part[block]
                         .iter()
-                        .map(|&(own, other, edge)| {
-                            let edge = &evidence[edge as usize];
-                            (id(own), id(other), edge.similarity(), edge.relation)
+                        .map(|(own, other, _, edge)| {
+                            (id(*own), id(*other), edge.similarity(), edge.relation)
                         })
                         .collect();
                     let mut out = Vec::new();
@@ -1262,7 +1269,7 @@ mod tests {
                 (fields.next().unwrap(), fields.next().unwrap())
             })
             .collect();
-        let evidence = &analysis.agreement.evidence;
+        let evidence = analysis.agreement.evidence.load().unwrap();
         assert!(evidence.len() > 500, "{} edges", evidence.len());
         assert_eq!(pairs.len(), 2 * evidence.len());
         // Ids are spelled with a fixed number of digits, so they sort as numbers do.

@@ -11,6 +11,7 @@
 //! within a fact are the groups connected by support.
 
 mod compare;
+mod edges;
 mod facts;
 mod stories;
 
@@ -30,6 +31,7 @@ pub use compare::{
     compare, compare_values, entity_similarity, set_similarity, Relation, ValueAgreement,
 };
 use compare::{compare_with, matched_share, names_match, Name};
+pub use edges::EvidenceEdges;
 pub use facts::Facts;
 pub use stories::{day_number, Stories, Story, StoryArticle};
 
@@ -85,13 +87,14 @@ impl Evidence {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Agreement {
     pub stories: Stories,
     /// Story by story, in the order each story's claims were compared: the same for
     /// any thread count. Nothing depends on a finer order (facts and voices come from
     /// union-finds whose roots do not, and evidence.csv sorts its rows by claim id).
-    pub evidence: Vec<Evidence>,
+    /// On disk: only the reports read them.
+    pub evidence: EvidenceEdges,
     /// Article pairs (lower index first) that share long verbatim passages.
     pub copied_articles: Vec<(usize, usize)>,
     pub facts: Facts,
@@ -186,6 +189,7 @@ pub fn analyze(
         },
         || sets_of(|relation| relation == Relation::Copies),
     );
+    let evidence = EvidenceEdges::spill(evidence)?;
     let facts = Facts::group(
         &fact_root,
         &value_root,
@@ -813,6 +817,8 @@ mod tests {
         assert_eq!(voices, vec!["copy:coastal"; 3]);
         assert!(agreement
             .evidence
+            .load()
+            .unwrap()
             .iter()
             .any(|e| e.relation == Relation::Copies));
     }
@@ -845,6 +851,8 @@ mod tests {
         assert_eq!(values, vec![&[0, 1][..], &[2][..]]);
         assert!(agreement
             .evidence
+            .load()
+            .unwrap()
             .iter()
             .any(|e| (e.a, e.b, e.relation) == (0, 2, Relation::Contradicts)));
     }
@@ -869,7 +877,7 @@ mod tests {
         assert_ne!(claim_article[same[0]], claim_article[same[1]]);
         // The same sentence in two stories is two facts, and no evidence links them.
         assert_ne!(agreement.fact_of(same[0]), agreement.fact_of(same[1]));
-        assert!(agreement.evidence.iter().all(|e| {
+        assert!(agreement.evidence.load().unwrap().iter().all(|e| {
             let (a, b) = e.claims();
             !(same.contains(&a) && same.contains(&b))
         }));
@@ -899,6 +907,8 @@ mod tests {
         let linked = |a: usize, b: usize| {
             agreement
                 .evidence
+                .load()
+                .unwrap()
                 .iter()
                 .any(|e| e.claims() == (a.min(b), a.max(b)))
         };
