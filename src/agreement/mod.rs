@@ -152,12 +152,10 @@ pub fn analyze(
     } = articles;
     let story_articles: Vec<StoryArticle> = names
         .into_iter()
-        .zip(&story_keys)
+        .zip(story_keys)
         .map(|((key, day), keys)| StoryArticle { key, keys, day })
         .collect();
-    let stories = stories::group(&story_articles, stories_config);
-    drop(story_articles);
-    drop(story_keys);
+    let stories = stories::group(story_articles, stories_config);
     let shingles = Shingles::read(shingles)?;
     let copied_articles = copied_article_pairs(&shingles.lists(), corpus.article_outlet, config);
     drop(shingles);

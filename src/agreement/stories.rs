@@ -43,11 +43,12 @@ pub struct Stories {
 }
 
 /// What grouping needs to know of one article.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct StoryArticle<'a> {
     /// The article key, which names its story when it is the smallest there.
     pub key: &'a str,
-    pub keys: &'a StoryKeys,
+    /// Owned, so that grouping lets go of each article's keys as it weighs them.
+    pub keys: StoryKeys,
     /// Publication day (days since 1970-01-01), when known.
     pub day: Option<i32>,
 }
@@ -60,13 +61,14 @@ pub fn day_number(published: &str) -> Option<i32> {
     i32::try_from((date - epoch).num_days()).ok()
 }
 
-pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
+pub fn group(articles: Vec<StoryArticle>, config: &StoriesConfig) -> Stories {
+    let count = articles.len();
     // Work in article-key order: ties between equally similar pairs then resolve the
     // same way whatever order the inputs were given in.
-    let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by(|&a, &b| articles[a].key.cmp(articles[b].key).then(a.cmp(&b)));
-    let sorted: Vec<StoryArticle> = order.iter().map(|&a| articles[a]).collect();
-    let (vectors, document_frequency) = vectors(&sorted, config);
+    let mut indexed: Vec<(usize, StoryArticle)> = articles.into_iter().enumerate().collect();
+    indexed.sort_by(|(a, x), (b, y)| x.key.cmp(y.key).then(a.cmp(b)));
+    let (order, mut sorted): (Vec<usize>, Vec<StoryArticle>) = indexed.into_iter().unzip();
+    let (vectors, document_frequency) = vectors(&mut sorted, config);
     let pairs = similar_pairs(&sorted, &vectors, &document_frequency, config);
     let mut stories: Vec<Story> = average_link(sorted.len(), &pairs, config.link_threshold)
         .into_iter()
@@ -79,7 +81,7 @@ pub fn group(articles: &[StoryArticle], config: &StoriesConfig) -> Stories {
         })
         .collect();
     stories.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut article_story = vec![0; articles.len()];
+    let mut article_story = vec![0; count];
     for (index, story) in stories.iter().enumerate() {
         for &article in &story.articles {
             article_story[article] = index;
@@ -133,7 +135,7 @@ enum StoryKey<'a> {
 
 /// An article's story keys and their weights before IDF.
 fn article_keys<'a>(
-    article: &StoryArticle<'a>,
+    article: &'a StoryArticle<'_>,
     config: &StoriesConfig,
 ) -> Vec<(StoryKey<'a>, f64)> {
     let mut words: FxHashMap<&str, f64> = FxHashMap::default();
@@ -161,29 +163,56 @@ fn article_keys<'a>(
 /// words `headline_weight` each, lead words 1 per occurrence, names `name_weight` per
 /// mention), times the smoothed inverse document frequency ln((1 + N) / (1 + df)) + 1,
 /// which keeps a key every article shares from vanishing in a corpus of two. Returned
-/// with each key's document frequency, by key id.
-fn vectors(articles: &[StoryArticle], config: &StoriesConfig) -> (Vec<Vector>, Vec<usize>) {
+/// with each key's document frequency, by key id. Each article's story keys are let
+/// go of once its vector is made: held beside every vector, they were about 1.3 GB of
+/// a 1,000,000-article run (13 bytes a key, computed) at the top of story grouping.
+fn vectors(articles: &mut [StoryArticle], config: &StoriesConfig) -> (Vec<Vector>, Vec<usize>) {
     // Each article's keys are made twice, once to number every key and once to number
     // its own: held for every article in between, the keys with their text (32 bytes
     // each, 10.6 million at 100,000 articles) were the stage's peak memory.
-    let (all_keys, key_id) = super::sorted_ids(articles.par_iter().map(|article| {
+    // The distinct keys are copied out of the articles (a few hundred thousand at
+    // 1,000,000 articles), so that the ids borrow the copies and each article's keys
+    // can go as soon as its vector is made.
+    let distinct: Vec<(bool, Box<str>)> = super::sorted_ids(articles.par_iter().map(|article| {
         article_keys(article, config)
             .into_iter()
             .map(|(key, _)| key)
-    }));
-    let mut document_frequency = vec![0usize; all_keys.len()];
+    }))
+    .0
+    .into_iter()
+    .map(|key| match key {
+        StoryKey::Name(text) => (true, text.into()),
+        StoryKey::Word(text) => (false, text.into()),
+    })
+    .collect();
+    let key_id: FxHashMap<StoryKey, usize> = distinct
+        .iter()
+        .enumerate()
+        .map(|(id, (name, text))| {
+            let key = if *name {
+                StoryKey::Name(text)
+            } else {
+                StoryKey::Word(text)
+            };
+            (key, id)
+        })
+        .collect();
+    let mut document_frequency = vec![0usize; distinct.len()];
     let mut vectors: Vec<Vector> = articles
-        .par_iter()
+        .par_iter_mut()
         .map(|article| {
-            let mut keys: Vec<(usize, f64)> = article_keys(article, config)
+            let mut keys: Vec<(usize, f64)> = article_keys(&*article, config)
                 .iter()
                 .map(|(key, w)| (key_id[key], *w))
                 .collect();
             keys.sort_unstable_by_key(|&(id, _)| id);
-            keys.into_iter().collect()
+            let vector = keys.into_iter().collect();
+            article.keys = StoryKeys::default();
+            vector
         })
         .collect();
-    drop((all_keys, key_id));
+    drop(key_id);
+    drop(distinct);
     for vector in &vectors {
         for &id in &vector.keys {
             document_frequency[id as usize] += 1;
@@ -581,9 +610,13 @@ mod tests {
     ) -> Vec<Vec<usize>> {
         let articles: Vec<StoryArticle> = articles
             .iter()
-            .map(|&(key, keys, day)| StoryArticle { key, keys, day })
+            .map(|&(key, keys, day)| StoryArticle {
+                key,
+                keys: keys.clone(),
+                day,
+            })
             .collect();
-        let stories = group(&articles, config);
+        let stories = group(articles, config);
         for (index, story) in stories.stories.iter().enumerate() {
             for &article in &story.articles {
                 assert_eq!(stories.article_story[article], index);
@@ -667,11 +700,11 @@ mod tests {
             .into_iter()
             .map(|(key, keys)| StoryArticle {
                 key,
-                keys,
+                keys: keys.clone(),
                 day: None,
             })
             .collect();
-        let stories = group(&articles, &config);
+        let stories = group(articles, &config);
         let bridge_story = &stories.stories[stories.article_story[0]];
         assert_eq!(bridge_story.articles, vec![0, 2]);
         assert_eq!(bridge_story.id, format!("s{:016x}", xxh3_64(b"m/3")));
@@ -699,15 +732,15 @@ mod tests {
                 .iter()
                 .map(|&i| StoryArticle {
                     key: inputs[i].0,
-                    keys: inputs[i].1,
+                    keys: inputs[i].1.clone(),
                     day: None,
                 })
                 .collect();
-            let stories = group(&articles, &config);
+            let stories = group(articles, &config);
             stories
                 .stories
                 .iter()
-                .map(|s| s.articles.iter().map(|&a| articles[a].key).collect())
+                .map(|s| s.articles.iter().map(|&a| inputs[order[a]].0).collect())
                 .collect()
         };
         let expected = BTreeSet::from([BTreeSet::from(["a", "b"]), BTreeSet::from(["c"])]);
